@@ -1,0 +1,166 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every netmond target shares: Swift 6 language mode plus the upcoming features the
+/// Swift server community enables (see hummingbird's Package.swift).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "netmond",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "netmond", targets: ["netmond"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: C libraries
+        .systemLibrary(
+            name: "CNetSNMP",
+            pkgConfig: "netsnmp",
+            providers: [.apt(["libsnmp-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+
+        // MARK: Modules
+        .target(
+            name: "NetmonCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "NetmonCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SNMPPoller",
+            dependencies: [
+                "NetmonCore",
+                "CNetSNMP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlowCollector",
+            dependencies: [
+                "NetmonCore",
+                "CPcap",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Alerting",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WebAPI",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "netmond",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                "SNMPPoller",
+                "FlowCollector",
+                "Alerting",
+                "WebAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test support and tests
+        .target(
+            name: "NetmonTesting",
+            dependencies: ["NetmonCore"],
+            path: "Tests/NetmonTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetmonCoreTests",
+            dependencies: ["NetmonCore", "NetmonTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "NetmonTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SNMPPollerTests",
+            dependencies: ["SNMPPoller", "NetmonTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlowCollectorTests",
+            dependencies: ["FlowCollector", "NetmonTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AlertingTests",
+            dependencies: ["Alerting", "NetmonTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebAPITests",
+            dependencies: [
+                "WebAPI", "NetmonTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["NetmonCore", "Storage", "NetmonTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

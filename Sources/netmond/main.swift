@@ -1,0 +1,2 @@
+import NetmonCore
+print(NetmondVersion.current)
