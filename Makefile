@@ -1,0 +1,48 @@
+# netmond — the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+
+DEV_CONFIG ?= etc/netmond.dev.yaml
+SWIFT_TEST_FLAGS ?= --parallel --num-workers 2
+
+.PHONY: help setup build release run test test-swift test-lab lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install every system package and Python tool (idempotent; needs root)
+	scripts/install-deps.sh
+
+build: setup ## Debug build of netmond and its tests
+	swift build --build-tests
+
+release: setup ## Release build of netmond (for benchmarks and packaging)
+	swift build -c release --product netmond
+
+run: setup ## Install, build, start the lab of real peers and run netmond on the dev config
+	swift build --product netmond
+	scripts/lab/lab.sh up
+	@echo "netmond: http://127.0.0.1:8080/healthz and /metrics; Ctrl-C stops it (the lab keeps running: scripts/lab/lab.sh down)"
+	.build/debug/netmond run --config $(DEV_CONFIG)
+
+test: setup lint test-swift test-lab ## Install, lint, and run every test (unit, integration, lab)
+
+test-swift: ## swift test (unit and integration tests)
+	swift build --build-tests
+	swift test --skip-build $(SWIFT_TEST_FLAGS)
+
+test-lab: ## The lab self-test: every real peer starts, answers and stops cleanly
+	scripts/lab/test-lab.sh
+
+lint: ## Check formatting with swift format (.swift-format)
+	swift format lint --strict --recursive --parallel Package.swift Sources Tests
+
+format: ## Format every Swift file in place
+	swift format format --in-place --recursive --parallel Package.swift Sources Tests
+
+bench: ## Benchmarks (release builds), results in docs/BENCHMARKS.md
+	scripts/bench/storage-ingest.sh
+
+clean: ## Remove build output and the lab's state
+	-scripts/lab/lab.sh down
+	rm -rf .build .lab

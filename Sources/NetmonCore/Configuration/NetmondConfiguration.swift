@@ -1,0 +1,102 @@
+import Foundation
+import Yams
+
+/// The whole configuration of netmond, decoded from one YAML file (etc/netmond.yaml documents
+/// every key). Sections a file leaves out keep their documented defaults.
+public struct NetmondConfiguration: Sendable, Equatable {
+    public var daemon: DaemonConfiguration
+    public var log: LogConfiguration
+    public var http: HTTPConfiguration
+    public var storage: StorageConfiguration
+
+    public init(
+        daemon: DaemonConfiguration = .init(),
+        log: LogConfiguration = .init(),
+        http: HTTPConfiguration = .init(),
+        storage: StorageConfiguration = .init()
+    ) {
+        self.daemon = daemon
+        self.log = log
+        self.http = http
+        self.storage = storage
+    }
+
+    /// Reads and validates the configuration file at `path`.
+    ///
+    /// - Throws: `ConfigurationError` listing every problem with its key path and line, including
+    ///   a missing or unreadable file and invalid YAML.
+    public static func load(path: String) throws(ConfigurationError) -> NetmondConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason =
+                FileManager.default.fileExists(atPath: path)
+                ? "cannot be read (check its permissions and that it is UTF-8 text)"
+                : "does not exist; pass the path of a netmond.yaml (the package installs /etc/netmond/netmond.yaml)"
+            throw ConfigurationError(file: path, issues: [.init(path: "", line: nil, message: "the file \(reason)")])
+        }
+        return try self.parse(yaml: text, file: path)
+    }
+
+    /// Decodes and validates configuration text; `file` only labels errors.
+    public static func parse(yaml: String, file: String? = nil) throws(ConfigurationError) -> NetmondConfiguration {
+        let root: Node
+        do {
+            root = try Yams.compose(yaml: yaml) ?? Node("", Tag(.null))
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, issues: [Self.issue(for: error)])
+        } catch {
+            throw ConfigurationError(file: file, issues: [.init(path: "", line: nil, message: "invalid YAML: \(error)")])
+        }
+        let diagnostics = ConfigDiagnostics()
+        let configuration = NetmondConfiguration(ConfigValue(node: root, path: "", diagnostics: diagnostics))
+        guard diagnostics.issues.isEmpty else {
+            throw ConfigurationError(file: file, issues: diagnostics.issues)
+        }
+        return configuration
+    }
+
+    private static func issue(for error: YamlError) -> ConfigurationIssue {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }
+            return .init(path: "", line: mark.line, message: "invalid YAML: \(detail.joined(separator: ", "))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .init(
+                path: "",
+                line: context.mark.line,
+                message: "duplicate keys in one mapping: \(duplicates.joined(separator: ", "))"
+            )
+        default:
+            return .init(path: "", line: nil, message: "invalid YAML: \(error)")
+        }
+    }
+
+    /// The effective configuration, every default filled in, as YAML.
+    public func renderYAML() -> String {
+        self.configTree.yaml()
+    }
+}
+
+extension NetmondConfiguration: ConfigRenderable {
+    init(_ value: ConfigValue) {
+        self.init()
+        guard let mapping = value.mapping() else { return }
+        self.daemon = mapping["daemon"].map(DaemonConfiguration.init) ?? .init()
+        self.log = mapping["log"].map(LogConfiguration.init) ?? .init()
+        self.http = mapping["http"].map(HTTPConfiguration.init) ?? .init()
+        self.storage = mapping["storage"].map(StorageConfiguration.init) ?? .init()
+        mapping.rejectUnknownKeys()
+    }
+
+    package var configTree: ConfigTree {
+        .mapping([
+            ("daemon", self.daemon.configTree),
+            ("log", self.log.configTree),
+            ("http", self.http.configTree),
+            ("storage", self.storage.configTree),
+        ])
+    }
+}

@@ -1,0 +1,68 @@
+import Logging
+import NetmonCore
+import Prometheus
+import SNMPPoller
+import ServiceLifecycle
+import Storage
+import UnixSignals
+import WebAPI
+
+/// A failure that keeps the daemon from starting, with a message that says what to do.
+struct DaemonStartError: Error {
+    var message: String
+}
+
+/// Composes every netmond service into one `ServiceGroup` and runs it until SIGTERM or SIGINT.
+///
+/// Services are listed in dependency order; the group shuts them down in reverse, so the HTTP
+/// server stops taking requests before the storage writer makes its final flush.
+struct Daemon {
+    let configuration: NetmondConfiguration
+    let registry: PrometheusCollectorRegistry
+    let logger: Logger
+
+    func run() async throws {
+        let startedAt = ContinuousClock.now
+        NetSNMPLibrary.initialize()
+        self.registry.makeGauge(name: "netmond_build_info", labels: [("version", NetmondVersion.current)]).set(1)
+
+        let database: NetmonDatabase
+        do {
+            database = try NetmonDatabase.open(configuration: self.configuration.storage, logger: self.logger)
+        } catch {
+            throw DaemonStartError(message: "\(error)")
+        }
+        let writer = SampleWriter(database: database, configuration: self.configuration.storage, logger: self.logger)
+
+        let http = WebAPIServer.makeApplication(
+            configuration: self.configuration.http,
+            dependencies: .init(
+                checkDatabase: { try await database.checkHealth() },
+                metrics: self.registry,
+                startedAt: startedAt
+            ),
+            logger: self.logger
+        )
+
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: writer, serviceName: "storage-writer"),
+                .init(service: http, serviceName: "http"),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: self.logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = self.configuration.daemon.shutdownTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+
+        self.logger.info(
+            "netmond \(NetmondVersion.current) starting",
+            metadata: [
+                "http.address": "\(self.configuration.http.address):\(self.configuration.http.port)",
+                "storage.path": "\(self.configuration.storage.path)",
+            ]
+        )
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        self.logger.info("netmond stopped")
+    }
+}

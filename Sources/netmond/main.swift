@@ -1,2 +1,0 @@
-import NetmonCore
-print(NetmondVersion.current)
