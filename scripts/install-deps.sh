@@ -12,7 +12,7 @@ VENV="${NETMOND_VENV:-$REPO/.venv}"
 
 log() { printf 'install-deps: %s\n' "$*"; }
 die() { printf 'install-deps: ERROR: %s\n' "$*" >&2; exit 1; }
-trap 'rc=$?; [ $rc -eq 0 ] || printf "install-deps: FAILED (exit %s) at line %s\n" "$rc" "$LINENO" >&2' EXIT
+trap 'rc=$?; [ $rc -eq 0 ] || printf "install-deps: FAILED (exit %s)\n" "$rc" >&2' EXIT
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get install)"
 command -v dpkg-query >/dev/null || die "not a Debian system (no dpkg-query)"
@@ -52,19 +52,32 @@ else
     log "apt: preseeding wireshark-common/install-setuid=false"
     echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections \
       || die "debconf-set-selections failed"
+    # Do not let the packages start their system services (snmpd on udp 161, nfcapd on 2055,
+    # fprobe capturing eth0...) while installing: the lab runs its own instances on other ports.
+    # Only when no policy-rc.d exists already; removed again right after apt.
+    POLICY=/usr/sbin/policy-rc.d
+    if [ ! -e "$POLICY" ]; then
+      log "apt: installing a temporary $POLICY (no service starts during install)"
+      printf '#!/bin/sh\n# temporary, from netmond scripts/install-deps.sh\nexit 101\n' > "$POLICY"
+      chmod 755 "$POLICY"
+      trap 'rc=$?; rm -f "$POLICY"; [ $rc -eq 0 ] || printf "install-deps: FAILED (exit %s)\n" "$rc" >&2' EXIT
+    fi
     log "apt: apt-get update"
     apt-get update -q || die "apt-get update failed"
     log "apt: apt-get install ${MISSING[*]}"
     apt-get install -y -q --no-install-recommends "${MISSING[@]}" \
       || die "apt-get install failed for: ${MISSING[*]}"
+    if [ -n "${POLICY:-}" ] && grep -q 'netmond scripts/install-deps.sh' "$POLICY" 2>/dev/null; then
+      rm -f "$POLICY"
+    fi
     mapfile -t STILL < <(missing_packages)
     [ "${#STILL[@]}" -eq 0 ] || die "still not installed after apt-get: ${STILL[*]}"
     log "apt: done"
   fi
 fi
 
-# Debian's snmpd package starts a system agent on udp 161; the lab does not need it, but we leave
-# the system service alone (the lab runs its own snmpd on other ports).
+# System services that are already installed or running (snmpd on 127.0.0.1:161, nfdump's nfcapd
+# on 2055...) are left alone: the lab uses other ports (docs/LAB.md).
 
 # ---------------------------------------------------------------- venv
 if [ "${NETMOND_SKIP_VENV:-0}" = 1 ]; then
