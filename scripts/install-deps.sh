@@ -106,7 +106,10 @@ fi
 
 # snmpsim runs as nobody when started as root: it must be able to read the venv and every
 # directory above it.
-chmod -R a+rX "$VENV"
+if [ -n "$(find "$VENV" \( ! -perm -o+r -o \( -type d ! -perm -o+x \) \) ! -type l -print -quit)" ]; then
+  log "venv: making $VENV readable by others"
+  chmod -R a+rX "$VENV"
+fi
 d="$VENV"
 while [ "$d" != "/" ]; do
   d="$(dirname "$d")"
