@@ -1,6 +1,6 @@
+import FlowCollector
 import NetmonCore
 import SNMPPoller
-import FlowCollector
 import Storage
 
 /// Versions of the C libraries netmond runs on, for `netmond version` and `/metrics`.

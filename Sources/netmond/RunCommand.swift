@@ -30,7 +30,9 @@ struct RunCommand: AsyncParsableCommand {
             configuration = try NetmondConfiguration.load(path: self.config)
         } catch {
             printError(error.description)
-            printError("netmond did not start: fix the configuration (check it with `netmond check-config \(self.config)`).")
+            printError(
+                "netmond did not start: fix the configuration (check it with `netmond check-config \(self.config)`)."
+            )
             throw ExitCode.failure
         }
 

@@ -108,7 +108,10 @@ struct DaemonLifecycleTests {
         #expect(result.stderr.contains("2 errors"))
         #expect(result.stderr.contains("http.port"))
         #expect(result.stderr.contains("bogus: unknown key"))
-        let missing = try await runCommand(RepositoryPaths.executable("netmond"), ["check-config", "/nonexistent.yaml"])
+        let missing = try await runCommand(
+            RepositoryPaths.executable("netmond"),
+            ["check-config", "/nonexistent.yaml"]
+        )
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("does not exist"))
     }

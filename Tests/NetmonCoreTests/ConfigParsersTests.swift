@@ -1,5 +1,6 @@
-@testable import NetmonCore
 import Testing
+
+@testable import NetmonCore
 
 @Suite("Configuration value syntax")
 struct ConfigParsersTests {

@@ -89,7 +89,10 @@ struct ConfigurationTests {
 
     @Test("a wrong type is named")
     func wrongType() {
-        #expect(self.issues("http:\n  port: [1, 2]\n").first?.description == "http.port: expected a port, found a list (line 2)")
+        #expect(
+            self.issues("http:\n  port: [1, 2]\n").first?.description
+                == "http.port: expected a port, found a list (line 2)"
+        )
         #expect(self.issues("http: 8080\n").first?.description == "http: expected a mapping of keys to values (line 1)")
         #expect(
             self.issues("storage:\n  batch_size: lots\n").first?.description

@@ -9,7 +9,12 @@ public enum HTTPProbe {
     }
 
     /// `GET path` from `host:port` with a bounded timeout; nil when nothing answers.
-    public static func get(_ path: String, host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(2))
+    public static func get(
+        _ path: String,
+        host: String = "127.0.0.1",
+        port: Int,
+        timeout: Duration = .seconds(2)
+    )
         -> Response?
     {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -49,7 +54,9 @@ public enum HTTPProbe {
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         var body = String(text[split.upperBound...])
         if headers["transfer-encoding"] == "chunked" { body = self.dechunk(body) }

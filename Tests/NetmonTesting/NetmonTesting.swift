@@ -16,7 +16,8 @@ public enum RepositoryPaths {
 
     /// The build products directory holding the test bundle and the executables built with it.
     public static let products: URL = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: executable)
         // The test runner is `<products>/netmondPackageTests.xctest` (Linux); walk up past any bundle.

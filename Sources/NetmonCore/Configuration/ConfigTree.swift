@@ -60,7 +60,13 @@ package indirect enum ConfigTree: Equatable, Sendable {
                 var itemLines: [String] = []
                 item.render(into: &itemLines, indent: indent + 2)
                 if var first = itemLines.first {
-                    first.replaceSubrange(first.index(first.startIndex, offsetBy: indent)..<first.index(first.startIndex, offsetBy: indent + 2), with: "- ")
+                    first.replaceSubrange(
+                        first.index(
+                            first.startIndex,
+                            offsetBy: indent
+                        )..<first.index(first.startIndex, offsetBy: indent + 2),
+                        with: "- "
+                    )
                     lines.append(first)
                     lines.append(contentsOf: itemLines.dropFirst())
                 }

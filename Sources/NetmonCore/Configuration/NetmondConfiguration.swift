@@ -47,7 +47,10 @@ public struct NetmondConfiguration: Sendable, Equatable {
         } catch let error as YamlError {
             throw ConfigurationError(file: file, issues: [Self.issue(for: error)])
         } catch {
-            throw ConfigurationError(file: file, issues: [.init(path: "", line: nil, message: "invalid YAML: \(error)")])
+            throw ConfigurationError(
+                file: file,
+                issues: [.init(path: "", line: nil, message: "invalid YAML: \(error)")]
+            )
         }
         let diagnostics = ConfigDiagnostics()
         let configuration = NetmondConfiguration(ConfigValue(node: root, path: "", diagnostics: diagnostics))
