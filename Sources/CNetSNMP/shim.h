@@ -5,6 +5,7 @@
 #define NETMOND_CNETSNMP_SHIM_H
 
 #include <sys/select.h>
+#include <sys/eventfd.h>
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
@@ -24,5 +25,72 @@ static inline int netmond_snmp_msg_getbulk(void) { return SNMP_MSG_GETBULK; }
 static inline int netmond_snmp_nosuchobject(void) { return SNMP_NOSUCHOBJECT; }
 static inline int netmond_snmp_nosuchinstance(void) { return SNMP_NOSUCHINSTANCE; }
 static inline int netmond_snmp_endofmibview(void) { return SNMP_ENDOFMIBVIEW; }
+
+
+// MARK: USM protocol identifiers (mutable C globals Swift 6 refuses to touch directly)
+
+/// Authentication protocol OIDs by number: 1 MD5, 2 SHA-1, 3 SHA-224, 4 SHA-256, 5 SHA-384, 6 SHA-512.
+static inline const oid *netmond_usm_auth_protocol(int which, size_t *length) {
+    *length = USM_AUTH_PROTO_SHA_LEN;
+    switch (which) {
+    case 1: *length = USM_AUTH_PROTO_MD5_LEN; return usmHMACMD5AuthProtocol;
+    case 2: return usmHMACSHA1AuthProtocol;
+    case 3: return usmHMAC128SHA224AuthProtocol;
+    case 4: return usmHMAC192SHA256AuthProtocol;
+    case 5: return usmHMAC256SHA384AuthProtocol;
+    case 6: return usmHMAC384SHA512AuthProtocol;
+    default: *length = 0; return NULL;
+    }
+}
+
+/// Privacy protocol OIDs by number: 1 DES, 2 AES-128, 3 AES-192, 4 AES-256 (Blumenthal draft,
+/// as Debian's net-snmp builds it).
+static inline const oid *netmond_usm_priv_protocol(int which, size_t *length) {
+    switch (which) {
+    case 1: *length = USM_PRIV_PROTO_DES_LEN; return usmDESPrivProtocol;
+    case 2: *length = USM_PRIV_PROTO_AES_LEN; return usmAESPrivProtocol;
+    case 3: *length = OID_LENGTH(usmAES192PrivProtocol); return usmAES192PrivProtocol;
+    case 4: *length = OID_LENGTH(usmAES256PrivProtocol); return usmAES256PrivProtocol;
+    default: *length = 0; return NULL;
+    }
+}
+
+/// Forgets every cached USM user named `name`, so that changed credentials take effect on the
+/// next session (net-snmp keeps one process-wide user table per engine ID and user name).
+static inline int netmond_usm_forget_user(const char *name) {
+    int removed = 0;
+    struct usmUser *user = usm_get_userList();
+    while (user != NULL) {
+        struct usmUser *next = user->next;
+        if (user->name != NULL && strcmp(user->name, name) == 0) {
+            usm_remove_user(user);
+            usm_free_user(user);
+            removed++;
+        }
+        user = next;
+    }
+    return removed;
+}
+
+/// A non-blocking eventfd that wakes the SNMP engine thread's poll().
+static inline int netmond_make_wake_fd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+// MARK: Sessions driven by netmond's own poll() loop
+
+/// The socket of an open single-API session, or -1.
+static inline int netmond_sess_socket(void *sessp) {
+    netsnmp_transport *transport = snmp_sess_transport(sessp);
+    return transport == NULL ? -1 : transport->sock;
+}
+
+/// Reads what is waiting on `fd` for the session (dispatching callbacks).
+static inline int netmond_sess_read_socket(void *sessp, int fd) {
+    netsnmp_large_fd_set set;
+    netsnmp_large_fd_set_init(&set, fd + 1);
+    netsnmp_large_fd_setfd(fd, &set);
+    int result = snmp_sess_read2(sessp, &set);
+    netsnmp_large_fd_set_cleanup(&set);
+    return result;
+}
 
 #endif

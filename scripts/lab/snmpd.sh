@@ -11,6 +11,9 @@
 #   v3    labSHA      authPriv      SHA      / AES       auth "labSHAauth01"     priv "labSHApriv01"
 #   v3    labSHA256   authPriv      SHA-256  / AES-256   auth "labSHA256auth01"  priv "labSHA256priv01"
 #   v3    labMD5      authPriv      MD5      / DES       auth "labMD5auth01"     priv "labMD5priv01"
+#   v3    labSHA224   authPriv      SHA-224  / AES-192   auth "labSHA224auth01"  priv "labSHA224priv01"
+#   v3    labSHA384   authPriv      SHA-384  / AES-256   auth "labSHA384auth01"  priv "labSHA384priv01"
+#   v3    labSHA512   authPriv      SHA-512  / AES       auth "labSHA512auth01"  priv "labSHA512priv01"
 #   v3    labAuth     authNoPriv    SHA                  auth "labAuthauth01"
 #   v3    labNoAuth   noAuthNoPriv
 # (AES-256 with SHA-256 works because Debian builds net-snmp with --enable-blumenthal-aes.)
@@ -29,6 +32,9 @@ SNMPD_USERS=(
   "labSHA|SHA|labSHAauth01|AES|labSHApriv01|priv"
   "labSHA256|SHA-256|labSHA256auth01|AES-256|labSHA256priv01|priv"
   "labMD5|MD5|labMD5auth01|DES|labMD5priv01|priv"
+  "labSHA224|SHA-224|labSHA224auth01|AES-192|labSHA224priv01|priv"
+  "labSHA384|SHA-384|labSHA384auth01|AES-256|labSHA384priv01|priv"
+  "labSHA512|SHA-512|labSHA512auth01|AES|labSHA512priv01|priv"
   "labAuth|SHA|labAuthauth01|||auth"
   "labNoAuth|||||noauth"
 )

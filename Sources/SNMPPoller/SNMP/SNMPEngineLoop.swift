@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+internal import CNetSNMP
+
+/// The engine thread's state and loop. Every member is used from the engine thread only.
+final class SNMPEngineLoop: @unchecked Sendable {
+    /// One open net-snmp session.
+    final class OpenSession {
+        let id: Int
+        let handle: UnsafeMutableRawPointer
+        let socket: Int32
+        let target: SNMPTarget
+        /// Requests sent and not yet answered, keyed by their identity.
+        var pending: [ObjectIdentifier: PendingRequest] = [:]
+
+        init(id: Int, handle: UnsafeMutableRawPointer, socket: Int32, target: SNMPTarget) {
+            self.id = id
+            self.handle = handle
+            self.socket = socket
+            self.target = target
+        }
+    }
+
+    /// A request awaiting its response; passed through net-snmp as the callback's `magic`.
+    final class PendingRequest {
+        let session: OpenSession
+        let continuation: CheckedContinuation<SNMPResponse, any Error>
+        let sentAt = ContinuousClock.now
+
+        init(session: OpenSession, continuation: CheckedContinuation<SNMPResponse, any Error>) {
+            self.session = session
+            self.continuation = continuation
+        }
+    }
+
+    private let wakeFD: Int32
+    private let logger: Logger
+    private var sessions: [Int: OpenSession] = [:]
+    private var nextSessionID = 1
+    /// How often net-snmp's retransmissions and timeouts are checked while requests are in flight.
+    private let tick: Int32 = 10
+
+    init(wakeFD: Int32, logger: Logger) {
+        self.wakeFD = wakeFD
+        self.logger = logger
+    }
+
+    /// Runs until `inbox` reports the engine stopped, then fails what is in flight and closes
+    /// every session.
+    func run(inbox: () -> (commands: [SNMPEngine.Command], stopped: Bool)) {
+        var pollSet: [pollfd] = []
+        var polled: [OpenSession] = []
+        var lastTimeoutCheck = ContinuousClock.now
+        while true {
+            let (commands, stopped) = inbox()
+            for command in commands { self.execute(command) }
+            if stopped { break }
+
+            pollSet.removeAll(keepingCapacity: true)
+            polled.removeAll(keepingCapacity: true)
+            pollSet.append(pollfd(fd: self.wakeFD, events: Int16(POLLIN), revents: 0))
+            for session in self.sessions.values where !session.pending.isEmpty {
+                pollSet.append(pollfd(fd: session.socket, events: Int16(POLLIN), revents: 0))
+                polled.append(session)
+            }
+            let ready = poll(&pollSet, nfds_t(pollSet.count), polled.isEmpty ? -1 : self.tick)
+            if ready > 0 {
+                if pollSet[0].revents != 0 {
+                    var counter: UInt64 = 0
+                    _ = read(self.wakeFD, &counter, 8)
+                }
+                for (index, session) in polled.enumerated() where pollSet[index + 1].revents != 0 {
+                    _ = netmond_sess_read_socket(session.handle, session.socket)
+                }
+            }
+            let now = ContinuousClock.now
+            if now - lastTimeoutCheck >= .milliseconds(Int64(self.tick)) {
+                lastTimeoutCheck = now
+                for session in polled where !session.pending.isEmpty {
+                    snmp_sess_timeout(session.handle)
+                }
+            }
+        }
+        for session in self.sessions.values {
+            self.close(session, reason: SNMPError(.engineStopped, "the SNMP engine stopped"))
+        }
+        self.sessions.removeAll()
+    }
+
+    private func execute(_ command: SNMPEngine.Command) {
+        switch command {
+        case .open(let target, let forget, let continuation):
+            do {
+                continuation.resume(returning: try self.open(target, forgetUSMUser: forget))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        case .send(let sessionID, let request, let continuation):
+            guard let session = self.sessions[sessionID] else {
+                continuation.resume(throwing: SNMPError(.sessionFailed, "the session is closed"))
+                return
+            }
+            self.send(request, on: session, continuation: continuation)
+        case .close(let sessionID):
+            if let session = self.sessions.removeValue(forKey: sessionID) {
+                self.close(session, reason: SNMPError(.sessionFailed, "the session was closed"))
+            }
+        }
+    }
+
+    /// Closes a session and fails whatever net-snmp did not call back while closing it.
+    private func close(_ session: OpenSession, reason: SNMPError) {
+        snmp_sess_close(session.handle)
+        for pending in session.pending.values {
+            Unmanaged.passUnretained(pending).release()
+            pending.continuation.resume(throwing: reason)
+        }
+        session.pending.removeAll()
+    }
+
+    private func open(_ target: SNMPTarget, forgetUSMUser: Bool) throws(SNMPError) -> Int {
+        if forgetUSMUser, case .v3(let user) = target.credentials {
+            _ = netmond_usm_forget_user(user.userName)
+        }
+        let handle = try SNMPSessionFactory.open(target)
+        let socket = netmond_sess_socket(handle)
+        guard socket >= 0 else {
+            snmp_sess_close(handle)
+            throw SNMPError(.sessionFailed, "net-snmp opened a session without a socket")
+        }
+        let id = self.nextSessionID
+        self.nextSessionID += 1
+        self.sessions[id] = OpenSession(id: id, handle: handle, socket: socket, target: target)
+        return id
+    }
+
+    private func send(
+        _ request: SNMPRequest,
+        on session: OpenSession,
+        continuation: CheckedContinuation<SNMPResponse, any Error>
+    ) {
+        let pdu: UnsafeMutablePointer<netsnmp_pdu>
+        switch request {
+        case .get:
+            pdu = snmp_pdu_create(netmond_snmp_msg_get())
+        case .getNext:
+            pdu = snmp_pdu_create(netmond_snmp_msg_getnext())
+        case .getBulk(let nonRepeaters, let maxRepetitions, _):
+            pdu = snmp_pdu_create(netmond_snmp_msg_getbulk())
+            pdu.pointee.errstat = max(0, nonRepeaters)  // non_repeaters
+            pdu.pointee.errindex = max(0, maxRepetitions)  // max_repetitions
+        }
+        for oid in request.oids {
+            var components = oid.components.map { CNetSNMP.oid($0) }
+            snmp_add_null_var(pdu, &components, components.count)
+        }
+        let pending = PendingRequest(session: session, continuation: continuation)
+        let magic = Unmanaged.passRetained(pending).toOpaque()
+        if snmp_sess_async_send(session.handle, pdu, snmpResponseCallback, magic) == 0 {
+            Unmanaged<PendingRequest>.fromOpaque(magic).release()
+            snmp_free_pdu(pdu)
+            var libraryError: Int32 = 0
+            var systemError: Int32 = 0
+            var message: UnsafeMutablePointer<CChar>?
+            snmp_sess_error(session.handle, &libraryError, &systemError, &message)
+            let reason = message.map { String(cString: $0) } ?? "unknown error"
+            free(message)
+            continuation.resume(throwing: SNMPError(.sendFailed, "net-snmp could not send the request: \(reason)"))
+            return
+        }
+        session.pending[ObjectIdentifier(pending)] = pending
+    }
+}
+
+/// net-snmp's response callback: copies the answer out (the PDU is freed after it returns) and
+/// resumes the waiting task.
+private func snmpResponseCallback(
+    operation: Int32,
+    session: UnsafeMutablePointer<netsnmp_session>?,
+    requestID: Int32,
+    pdu: UnsafeMutablePointer<netsnmp_pdu>?,
+    magic: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let magic else { return 1 }
+    // RESEND (6) and CONNECT/DISCONNECT are progress notes: the request is still pending.
+    guard operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || operation == NETSNMP_CALLBACK_OP_TIMED_OUT
+        || operation == NETSNMP_CALLBACK_OP_SEND_FAILED || operation == NETSNMP_CALLBACK_OP_SEC_ERROR
+    else { return 1 }
+    let unmanaged = Unmanaged<SNMPEngineLoop.PendingRequest>.fromOpaque(magic)
+    let pending = unmanaged.takeUnretainedValue()
+    guard pending.session.pending.removeValue(forKey: ObjectIdentifier(pending)) != nil else { return 1 }
+    unmanaged.release()
+    let elapsed = ContinuousClock.now - pending.sentAt
+    pending.continuation.resume(
+        with: Result { () throws(SNMPError) -> SNMPResponse in
+            try SNMPResponseReading.read(operation: operation, pdu: pdu, target: pending.session.target, elapsed: elapsed)
+        }
+    )
+    return 1
+}

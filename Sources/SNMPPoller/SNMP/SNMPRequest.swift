@@ -1,0 +1,18 @@
+/// One SNMP request PDU.
+public enum SNMPRequest: Sendable, Hashable {
+    case get([OID])
+    case getNext([OID])
+    case getBulk(nonRepeaters: Int, maxRepetitions: Int, [OID])
+
+    var oids: [OID] {
+        switch self {
+        case .get(let oids), .getNext(let oids), .getBulk(_, _, let oids): oids
+        }
+    }
+}
+
+/// The answer to one request: the variable bindings, and how long the round trip took.
+public struct SNMPResponse: Sendable, Hashable {
+    public var varBinds: [VarBind]
+    public var elapsed: Duration
+}

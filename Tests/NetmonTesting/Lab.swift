@@ -1,0 +1,105 @@
+import Foundation
+
+/// The lab of real peers (scripts/lab/), started once per test process and shared by the suites.
+public enum Lab {
+    /// The private snmpd's endpoint and lab-only credentials (see scripts/lab/snmpd.sh).
+    public static let snmpdPort = Int(ProcessInfo.processInfo.environment["NETMOND_LAB_SNMPD_PORT"] ?? "") ?? 16161
+    public static let community = ProcessInfo.processInfo.environment["NETMOND_LAB_COMMUNITY"] ?? "netmond-lab"
+
+    /// A v3 user of the lab snmpd: name, auth protocol and password, priv protocol and password.
+    public struct V3User: Sendable, CustomStringConvertible {
+        public var name: String
+        public var authProtocol: String
+        public var authPassword: String
+        public var privProtocol: String
+        public var privPassword: String
+        public var level: String
+
+        public var description: String { "\(self.name) \(self.authProtocol)/\(self.privProtocol)" }
+    }
+
+    /// Every v3 user the lab snmpd has, as `scripts/lab/snmpd.sh users` lists them.
+    public static func snmpdUsers() throws -> [V3User] {
+        let output = try self.script("snmpd.sh", "users")
+        return output.split(separator: "\n").map { line in
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            return V3User(
+                name: fields[0],
+                authProtocol: fields[1],
+                authPassword: fields[2],
+                privProtocol: fields[3],
+                privPassword: fields[4],
+                level: fields[5]
+            )
+        }
+    }
+
+    /// One snmpsim agent serving a recording of a real device.
+    public struct SimulatedAgent: Sendable {
+        public var name: String
+        public var port: Int
+        public var community: String
+        public var recording: String
+    }
+
+    private static let snmpdStarted = Result { try Lab.script("snmpd.sh", "start") }
+    private static let snmpsimStarted = Result { try Lab.script("snmpsim.sh", "start") }
+
+    /// Starts the lab snmpd (once per process; it stays up for other suites).
+    public static func startSNMPD() throws {
+        _ = try self.snmpdStarted.get()
+    }
+
+    /// Starts the snmpsim agents (once per process) and returns them from the manifest.
+    public static func startSNMPSim() throws -> [SimulatedAgent] {
+        _ = try self.snmpsimStarted.get()
+        let manifest = try String(contentsOfFile: self.directory + "/snmpsim/agents.tsv", encoding: .utf8)
+        return manifest.split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: "\t").map(String.init)
+            return SimulatedAgent(name: fields[0], port: Int(fields[1])!, community: fields[2], recording: fields[3])
+        }
+    }
+
+    /// The lab's state directory.
+    public static var directory: String {
+        ProcessInfo.processInfo.environment["NETMOND_LAB_DIR"] ?? RepositoryPaths.file(".lab")
+    }
+
+    /// Runs `scripts/lab/NAME ARGS` to completion and returns its standard output.
+    @discardableResult
+    public static func script(_ name: String, _ arguments: String...) throws -> String {
+        try self.run(RepositoryPaths.file("scripts/lab/\(name)"), arguments)
+    }
+
+    /// Runs a command synchronously with a bounded time; throws with its output on failure.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        // Output goes to a file, not a pipe: daemons the script starts must not hold our pipe open.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("lab-\(UUID()).out").path
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            throw LabError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(text)")
+        }
+        return text
+    }
+
+    public struct LabError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { self.message }
+    }
+}
