@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "NetmonCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,9 +130,22 @@ let package = Package(
             dependencies: ["NetmonCore", "NetmonTesting"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "storage-stress",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StorageStress",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "NetmonTesting"],
+            dependencies: [
+                "Storage", "NetmonTesting", "storage-stress",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -160,6 +174,18 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["NetmonCore", "Storage", "NetmonTesting"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "storage-ingest-bench",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/StorageIngest",
             swiftSettings: swiftSettings
         ),
     ]
