@@ -133,9 +133,22 @@ let package = Package(
             dependencies: ["NetmonCore", "NetmonTesting"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "storage-stress",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StorageStress",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "NetmonTesting"],
+            dependencies: [
+                "Storage", "NetmonTesting", "storage-stress",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -164,6 +177,18 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["NetmonCore", "Storage", "NetmonTesting", "netmond"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "storage-ingest-bench",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/StorageIngest",
             swiftSettings: swiftSettings
         ),
     ]
