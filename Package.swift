@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NetmonCoreTests",
-            dependencies: ["NetmonCore", "NetmonTesting"],
+            dependencies: ["NetmonCore", "NetmonTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SNMPPollerTests",
-            dependencies: ["SNMPPoller", "NetmonTesting"],
+            dependencies: ["SNMPPoller", "NetmonTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,7 +11,12 @@
 
 /// Sets the library options netmond needs before `init_snmp`: no config files read, no state
 /// persisted under /var/lib/snmp, numeric OIDs only.
-static inline void netmond_snmp_configure_library(void) {
+static inline void netmond_snmp_configure_library(const char *persistent_dir) {
+    // No MIB files (netmond uses numeric OIDs) and no writes under /var/lib/snmp.
+    setenv("MIBS", "", 1);
+    setenv("MIBDIRS", "", 1);
+    setenv("SNMP_PERSISTENT_DIR", persistent_dir, 1);
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persistent_dir);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);

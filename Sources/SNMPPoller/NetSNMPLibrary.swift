@@ -1,4 +1,5 @@
 internal import CNetSNMP
+import Foundation
 import Synchronization
 
 /// Process-wide set-up of net-snmp.
@@ -14,7 +15,11 @@ public enum NetSNMPLibrary {
     public static func initialize(appName: String = "netmond") {
         initialized.withLock { done in
             guard !done else { return }
-            netmond_snmp_configure_library()
+            // net-snmp creates a few state files at start (cert indexes); they go to a private
+            // temporary directory instead of /var/lib/snmp.
+            let directory = (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/netmond-snmp-\(getuid())"
+            mkdir(directory, 0o700)
+            netmond_snmp_configure_library(directory)
             init_snmp(appName)
             done = true
         }

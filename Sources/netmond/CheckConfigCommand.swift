@@ -1,9 +1,7 @@
 import ArgumentParser
 import NetmonCore
 
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// `netmond check-config FILE`: validates a configuration file and prints the effective
 /// configuration, or every error with its key path and line.
@@ -44,5 +42,5 @@ let defaultConfigurationPath = "/etc/netmond/netmond.yaml"
 func printError(_ message: String) {
     var text = message
     if !text.hasSuffix("\n") { text += "\n" }
-    fputs(text, stderr)
+    FileHandle.standardError.write(Data(text.utf8))
 }

@@ -24,7 +24,7 @@ struct Daemon {
     func run() async throws {
         let startedAt = ContinuousClock.now
         NetSNMPLibrary.initialize()
-        self.registry.makeGauge(name: "netmond_build_info", labels: [("version", NetmondVersion.current)]).set(1)
+        self.registry.makeGauge(name: "netmond_build_info", labels: [("version", NetmondVersion.current)]).set(1.0)
 
         let database: NetmonDatabase
         do {

@@ -10,7 +10,7 @@ import WebAPI
 struct HealthAndMetricsTests {
     struct DatabaseDown: Error {}
 
-    private func router(databaseUp: Bool, registry: PrometheusCollectorRegistry = .init()) -> some ResponderBuilder {
+    private func router(databaseUp: Bool, registry: PrometheusCollectorRegistry = .init()) -> Router<BasicRequestContext> {
         WebAPIServer.makeRouter(
             dependencies: .init(
                 checkDatabase: { if !databaseUp { throw DatabaseDown() } },
@@ -27,7 +27,7 @@ struct HealthAndMetricsTests {
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
-                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
                 #expect(body?["status"] as? String == "ok")
                 #expect(body?["database"] as? String == "ok")
                 #expect((body?["uptime_seconds"] as? Int ?? 0) >= 42)
@@ -53,7 +53,7 @@ struct HealthAndMetricsTests {
     @Test("metrics renders the registry in the Prometheus text format")
     func metrics() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(name: "netmond_test_total").increment(by: 3)
+        registry.makeCounter(name: "netmond_test_total").increment(by: Int64(3))
         let app = Application(router: self.router(databaseUp: true, registry: registry))
         try await app.test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 internal import CNetSNMP
 
 /// The engine thread's state and loop. Every member is used from the engine thread only.
@@ -10,8 +11,8 @@ final class SNMPEngineLoop: @unchecked Sendable {
         let handle: UnsafeMutableRawPointer
         let socket: Int32
         let target: SNMPTarget
-        /// Requests sent and not yet answered, keyed by their identity.
-        var pending: [ObjectIdentifier: PendingRequest] = [:]
+        /// Tokens of the requests sent and not yet answered.
+        var pending: Set<Int> = []
 
         init(id: Int, handle: UnsafeMutableRawPointer, socket: Int32, target: SNMPTarget) {
             self.id = id
@@ -21,8 +22,9 @@ final class SNMPEngineLoop: @unchecked Sendable {
         }
     }
 
-    /// A request awaiting its response; passed through net-snmp as the callback's `magic`.
-    final class PendingRequest {
+    /// A request awaiting its response. net-snmp carries only its token (as the callback's
+    /// `magic`), never a pointer to it, so a late or repeated callback finds nothing and does no harm.
+    final class PendingRequest: @unchecked Sendable {
         let session: OpenSession
         let continuation: CheckedContinuation<SNMPResponse, any Error>
         let sentAt = ContinuousClock.now
@@ -111,9 +113,8 @@ final class SNMPEngineLoop: @unchecked Sendable {
     /// Closes a session and fails whatever net-snmp did not call back while closing it.
     private func close(_ session: OpenSession, reason: SNMPError) {
         snmp_sess_close(session.handle)
-        for pending in session.pending.values {
-            Unmanaged.passUnretained(pending).release()
-            pending.continuation.resume(throwing: reason)
+        for token in session.pending {
+            PendingRequests.remove(token)?.continuation.resume(throwing: reason)
         }
         session.pending.removeAll()
     }
@@ -154,11 +155,14 @@ final class SNMPEngineLoop: @unchecked Sendable {
             var components = oid.components.map { CNetSNMP.oid($0) }
             snmp_add_null_var(pdu, &components, components.count)
         }
-        let pending = PendingRequest(session: session, continuation: continuation)
-        let magic = Unmanaged.passRetained(pending).toOpaque()
-        if snmp_sess_async_send(session.handle, pdu, snmpResponseCallback, magic) == 0 {
-            Unmanaged<PendingRequest>.fromOpaque(magic).release()
+        let token = PendingRequests.add(PendingRequest(session: session, continuation: continuation))
+        session.pending.insert(token)
+        if snmp_sess_async_send(session.handle, pdu, snmpResponseCallback, UnsafeMutableRawPointer(bitPattern: token))
+            == 0
+        {
             snmp_free_pdu(pdu)
+            session.pending.remove(token)
+            guard PendingRequests.remove(token) != nil else { return }  // already answered by a callback
             var libraryError: Int32 = 0
             var systemError: Int32 = 0
             var message: UnsafeMutablePointer<CChar>?
@@ -168,7 +172,6 @@ final class SNMPEngineLoop: @unchecked Sendable {
             continuation.resume(throwing: SNMPError(.sendFailed, "net-snmp could not send the request: \(reason)"))
             return
         }
-        session.pending[ObjectIdentifier(pending)] = pending
     }
 }
 
@@ -186,10 +189,8 @@ private func snmpResponseCallback(
     guard operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || operation == NETSNMP_CALLBACK_OP_TIMED_OUT
         || operation == NETSNMP_CALLBACK_OP_SEND_FAILED || operation == NETSNMP_CALLBACK_OP_SEC_ERROR
     else { return 1 }
-    let unmanaged = Unmanaged<SNMPEngineLoop.PendingRequest>.fromOpaque(magic)
-    let pending = unmanaged.takeUnretainedValue()
-    guard pending.session.pending.removeValue(forKey: ObjectIdentifier(pending)) != nil else { return 1 }
-    unmanaged.release()
+    guard let pending = PendingRequests.remove(Int(bitPattern: magic)) else { return 1 }
+    pending.session.pending.remove(Int(bitPattern: magic))
     let elapsed = ContinuousClock.now - pending.sentAt
     pending.continuation.resume(
         with: Result { () throws(SNMPError) -> SNMPResponse in
@@ -197,4 +198,24 @@ private func snmpResponseCallback(
         }
     )
     return 1
+}
+
+/// Every request in flight in the process, by token. Tokens are never reused, so a callback for a
+/// request that already completed (net-snmp may report a security error and later a timeout for
+/// the same request) is recognised and ignored.
+enum PendingRequests {
+    private static let table = Mutex<(next: Int, requests: [Int: SNMPEngineLoop.PendingRequest])>((1, [:]))
+
+    static func add(_ request: SNMPEngineLoop.PendingRequest) -> Int {
+        table.withLock { state in
+            let token = state.next
+            state.next += 1
+            state.requests[token] = request
+            return token
+        }
+    }
+
+    static func remove(_ token: Int) -> SNMPEngineLoop.PendingRequest? {
+        table.withLock { $0.requests.removeValue(forKey: token) }
+    }
 }
