@@ -1,7 +1,6 @@
 import ArgumentParser
-import NetmonCore
-
 import Foundation
+import NetmonCore
 
 /// `netmond check-config FILE`: validates a configuration file and prints the effective
 /// configuration, or every error with its key path and line.

@@ -141,7 +141,9 @@ struct SampleWriterTests {
 
     @Test("the flush interval bounds how long a sample waits")
     func flushInterval() async throws {
-        try await withTemporaryDatabase(batchSize: 100_000, flushInterval: .milliseconds(50)) { database, configuration in
+        try await withTemporaryDatabase(batchSize: 100_000, flushInterval: .milliseconds(50)) {
+            database,
+            configuration in
             let writer = SampleWriter(database: database, configuration: configuration, logger: quietLogger)
             try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in

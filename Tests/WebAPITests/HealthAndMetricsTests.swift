@@ -10,7 +10,10 @@ import WebAPI
 struct HealthAndMetricsTests {
     struct DatabaseDown: Error {}
 
-    private func router(databaseUp: Bool, registry: PrometheusCollectorRegistry = .init()) -> Router<BasicRequestContext> {
+    private func router(
+        databaseUp: Bool,
+        registry: PrometheusCollectorRegistry = .init()
+    ) -> Router<BasicRequestContext> {
         WebAPIServer.makeRouter(
             dependencies: .init(
                 checkDatabase: { if !databaseUp { throw DatabaseDown() } },
@@ -27,7 +30,8 @@ struct HealthAndMetricsTests {
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
-                let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                let body =
+                    try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
                 #expect(body?["status"] as? String == "ok")
                 #expect(body?["database"] as? String == "ok")
                 #expect((body?["uptime_seconds"] as? Int ?? 0) >= 42)

@@ -43,7 +43,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public static func parse(yaml: String, file: String? = nil) throws(ConfigurationError) -> NetmondConfiguration {
         let root: Node
         do {
-            root = try Yams.compose(yaml: yaml) ?? Node("", Tag(.null))
+            guard let document = try Yams.compose(yaml: yaml) else { return NetmondConfiguration() }
+            root = document
         } catch let error as YamlError {
             throw ConfigurationError(file: file, issues: [Self.issue(for: error)])
         } catch {

@@ -65,7 +65,7 @@ public struct OneLineLogHandler: LogHandler {
     ) -> String {
         var line = ""
         if let date {
-            line += date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+            line += Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
             line += " \(level.rawValue) "
         } else {
             line += "<\(level.syslogPriority)>"

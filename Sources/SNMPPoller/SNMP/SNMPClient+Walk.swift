@@ -11,7 +11,11 @@ extension SNMPClient {
     ///
     /// - Throws: `SNMPError` with `.malformedResponse` when the agent returns OIDs that do not
     ///   increase (a loop) or more than `limit` bindings in all; the request's error otherwise.
-    public func walkColumns(_ roots: [OID], maxRepetitions: Int = 25, limit: Int = 1_000_000) async throws
+    public func walkColumns(
+        _ roots: [OID],
+        maxRepetitions: Int = 25,
+        limit: Int = 1_000_000
+    ) async throws
         -> [[VarBind]]
     {
         if case .v1 = self.target.credentials, roots.count > 1 {
@@ -34,7 +38,8 @@ extension SNMPClient {
             let asked = active.map { cursors[$0] }
             let varBinds: [VarBind]
             do {
-                varBinds = try await useBulk
+                varBinds =
+                    try await useBulk
                     ? self.getBulk(asked, maxRepetitions: max(1, repetitions / asked.count))
                     : self.getNext(asked)
             } catch let error as SNMPError where useBulk && repetitions > asked.count && Self.shouldBackOff(error) {

@@ -1,7 +1,7 @@
+internal import CNetSNMP
 import Foundation
 import Logging
 import Synchronization
-internal import CNetSNMP
 
 /// Runs every SNMP session of the process on one dedicated thread, bridged to async/await.
 ///

@@ -1,7 +1,7 @@
+internal import CNetSNMP
 import Foundation
 import Logging
 import Synchronization
-internal import CNetSNMP
 
 /// The engine thread's state and loop. Every member is used from the engine thread only.
 final class SNMPEngineLoop: @unchecked Sendable {
@@ -186,15 +186,21 @@ private func snmpResponseCallback(
 ) -> Int32 {
     guard let magic else { return 1 }
     // RESEND (6) and CONNECT/DISCONNECT are progress notes: the request is still pending.
-    guard operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || operation == NETSNMP_CALLBACK_OP_TIMED_OUT
-        || operation == NETSNMP_CALLBACK_OP_SEND_FAILED || operation == NETSNMP_CALLBACK_OP_SEC_ERROR
+    guard
+        operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || operation == NETSNMP_CALLBACK_OP_TIMED_OUT
+            || operation == NETSNMP_CALLBACK_OP_SEND_FAILED || operation == NETSNMP_CALLBACK_OP_SEC_ERROR
     else { return 1 }
     guard let pending = PendingRequests.remove(Int(bitPattern: magic)) else { return 1 }
     pending.session.pending.remove(Int(bitPattern: magic))
     let elapsed = ContinuousClock.now - pending.sentAt
     pending.continuation.resume(
         with: Result { () throws(SNMPError) -> SNMPResponse in
-            try SNMPResponseReading.read(operation: operation, pdu: pdu, target: pending.session.target, elapsed: elapsed)
+            try SNMPResponseReading.read(
+                operation: operation,
+                pdu: pdu,
+                target: pending.session.target,
+                elapsed: elapsed
+            )
         }
     )
     return 1

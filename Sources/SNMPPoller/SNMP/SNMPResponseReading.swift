@@ -29,7 +29,12 @@ enum SNMPResponseReading {
         case NETSNMP_CALLBACK_OP_SEND_FAILED:
             throw SNMPError(.sendFailed, "sending to \(target.address):\(target.port) failed")
         case NETSNMP_CALLBACK_OP_SEC_ERROR:
-            throw SNMPError(.authenticationFailed, "SNMPv3 security error (check the v3 user, passwords and protocols)")
+            let reported = pdu.flatMap { try? VarBindDecoding.decode($0.pointee.variables).first?.oid }
+            throw SNMPError(
+                .authenticationFailed,
+                self.usmReports.first { $0.oid == reported }?.message
+                    ?? "SNMPv3 security error (check the v3 user, passwords and protocols)"
+            )
         default:
             break
         }
@@ -38,7 +43,10 @@ enum SNMPResponseReading {
         if pdu.pointee.command == 0xA8 {  // SNMP_MSG_REPORT
             let reported = varBinds.first?.oid
             let known = self.usmReports.first { $0.oid == reported }
-            throw SNMPError(.authenticationFailed, known?.message ?? "the agent sent a report (\(reported?.description ?? "empty"))")
+            throw SNMPError(
+                .authenticationFailed,
+                known?.message ?? "the agent sent a report (\(reported?.description ?? "empty"))"
+            )
         }
         let status = Int(pdu.pointee.errstat)
         if status != 0 {

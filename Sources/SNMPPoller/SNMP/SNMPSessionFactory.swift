@@ -1,5 +1,5 @@
-import Foundation
 internal import CNetSNMP
+import Foundation
 
 /// Builds a net-snmp single-API session from an `SNMPTarget`. Engine thread only.
 enum SNMPSessionFactory {
@@ -15,13 +15,16 @@ enum SNMPSessionFactory {
         }
 
         session.peername = cString(target.peerName)
-        session.timeout = Int(target.timeout.components.seconds) * 1_000_000
+        session.timeout =
+            Int(target.timeout.components.seconds) * 1_000_000
             + Int(target.timeout.components.attoseconds / 1_000_000_000_000)
         session.retries = Int32(max(0, target.retries))
 
         switch target.credentials {
         case .v1(let community), .v2c(let community):
-            if case .v1 = target.credentials { session.version = Int(SNMP_VERSION_1) } else {
+            if case .v1 = target.credentials {
+                session.version = Int(SNMP_VERSION_1)
+            } else {
                 session.version = Int(SNMP_VERSION_2c)
             }
             let text = cString(community)

@@ -11,10 +11,17 @@ enum VarBindDecoding {
         var cursor = first
         while let variable = cursor {
             guard result.count < self.maximumVarBinds else {
-                throw SNMPError(.malformedResponse, "more than \(self.maximumVarBinds) variable bindings in one response")
+                throw SNMPError(
+                    .malformedResponse,
+                    "more than \(self.maximumVarBinds) variable bindings in one response"
+                )
             }
-            result.append(VarBind(oid: self.oid(variable.pointee.name, count: variable.pointee.name_length),
-                                  value: self.value(variable.pointee)))
+            result.append(
+                VarBind(
+                    oid: self.oid(variable.pointee.name, count: variable.pointee.name_length),
+                    value: self.value(variable.pointee)
+                )
+            )
             cursor = variable.pointee.next_variable
         }
         return result
