@@ -7,7 +7,7 @@ enum SNMPSessionFactory {
         var session = netsnmp_session()
         snmp_sess_init(&session)
         var owned: [UnsafeMutablePointer<CChar>] = []
-        defer { owned.forEach { free($0) } }
+        defer { for pointer in owned { free(pointer) } }
         func cString(_ text: String) -> UnsafeMutablePointer<CChar> {
             let copy = strdup(text)!
             owned.append(copy)
