@@ -24,7 +24,15 @@ struct Daemon {
     func run() async throws {
         let startedAt = ContinuousClock.now
         NetSNMPLibrary.initialize()
-        self.registry.makeGauge(name: "netmond_build_info", labels: [("version", NetmondVersion.current)]).set(1.0)
+        self.registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "netmond",
+                metricName: "build",
+                unitName: "info",
+                helpText: "Always 1; the labels name the running version."
+            ),
+            labels: [("version", NetmondVersion.current)]
+        ).set(1.0)
 
         let database: NetmonDatabase
         do {
