@@ -242,3 +242,43 @@ package enum IPAddressText {
         return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 }
+
+extension ConfigValue {
+    /// One of a fixed set of words, returned as written in the set.
+    package func word(in choices: [String]) -> String? {
+        guard let text = self.scalarText(expecting: "a word") else { return nil }
+        guard let match = choices.first(where: { $0.lowercased() == text.lowercased() }) else {
+            self.fail("\(quoted(text)) is not one of: \(choices.joined(separator: ", "))")
+            return nil
+        }
+        return match
+    }
+
+    /// An SNMPv3 password: at least 8 characters (RFC 3414).
+    package func password() -> Secret? {
+        guard let text = self.string() else { return nil }
+        guard text.utf8.count >= 8 else {
+            self.fail("too short: SNMPv3 passwords have at least 8 characters")
+            return nil
+        }
+        return Secret(text)
+    }
+
+    /// An IP address literal or a DNS host name.
+    package func hostOrAddress() -> String? {
+        guard let text = self.scalarText(expecting: "an address") else { return nil }
+        if IPAddressText.isValid(text) { return text }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        let valid =
+            !text.isEmpty && text.count <= 253
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+            }
+        guard valid else {
+            self.fail("\(quoted(text)) is neither an IP address nor a host name")
+            return nil
+        }
+        return text
+    }
+}

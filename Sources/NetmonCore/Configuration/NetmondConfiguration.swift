@@ -8,17 +8,20 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var log: LogConfiguration
     public var http: HTTPConfiguration
     public var storage: StorageConfiguration
+    public var snmp: SNMPConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
         log: LogConfiguration = .init(),
         http: HTTPConfiguration = .init(),
-        storage: StorageConfiguration = .init()
+        storage: StorageConfiguration = .init(),
+        snmp: SNMPConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
         self.http = http
         self.storage = storage
+        self.snmp = snmp
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -92,6 +95,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.log = mapping["log"].map(LogConfiguration.init) ?? .init()
         self.http = mapping["http"].map(HTTPConfiguration.init) ?? .init()
         self.storage = mapping["storage"].map(StorageConfiguration.init) ?? .init()
+        self.snmp = mapping["snmp"].map(SNMPConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -101,6 +105,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("log", self.log.configTree),
             ("http", self.http.configTree),
             ("storage", self.storage.configTree),
+            ("snmp", self.snmp.configTree),
         ])
     }
 }
