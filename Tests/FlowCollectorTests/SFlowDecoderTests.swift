@@ -49,4 +49,52 @@ struct SFlowDecoderTests {
         #expect(throws: FlowDecodingError.self) { try PacketHeaderDecoder.decodeEthernet(Array(tcp.prefix(30))) }
         #expect(try PacketHeaderDecoder.decodeEthernet([UInt8](repeating: 0, count: 12) + [0x08, 0x06, 0, 0]) == nil)
     }
+
+    @Test("Expanded flow samples with sampled IPv6 and switch records; expanded counter samples")
+    func expandedSamples() throws {
+        typealias P = TestPackets
+        let v6Source: [UInt8] = [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [7]
+        let v6Destination: [UInt8] = [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [8]
+        let sampledIPv6 = P.u32(4) + P.u32(56) + P.u32(1280) + P.u32(17) + v6Source + v6Destination
+            + P.u32(5353) + P.u32(53) + P.u32(0) + P.u32(0)
+        let extendedSwitch = P.u32(1001) + P.u32(16) + P.u32(300) + P.u32(0) + P.u32(301) + P.u32(0)
+        let flowBody = P.u32(9) + P.u32(0) + P.u32(17) + P.u32(2048) + P.u32(100_000) + P.u32(0)
+            + P.u32(0) + P.u32(17) + P.u32(0) + P.u32(18) + P.u32(2) + sampledIPv6 + extendedSwitch
+        let counters = P.u32(17) + P.u32(6) + P.u32(2) + P.u32(0x540B_E400) + P.u32(1) + P.u32(3)
+            + P.u32(0) + P.u32(123_456) + [UInt8](repeating: 0, count: 24) + P.u32(0) + P.u32(654_321)
+            + [UInt8](repeating: 0, count: 24)
+        let counterBody = P.u32(3) + P.u32(0) + P.u32(17) + P.u32(1) + P.u32(1) + P.u32(UInt32(counters.count)) + counters
+        let datagram = P.u32(5) + P.u32(2) + v6Source + P.u32(3) + P.u32(99) + P.u32(123_456) + P.u32(3)
+            + P.u32(3) + P.u32(UInt32(flowBody.count)) + flowBody
+            + P.u32(4) + P.u32(UInt32(counterBody.count)) + counterBody
+            + P.u32(0x0000_2001) + P.u32(4) + P.u32(0)  // enterprise sample: skipped
+        let decoded = try SFlowDecoder.decode(datagram, receivedAt: 42)
+        #expect(decoded.sequenceNumber == 99)
+        #expect(decoded.observationDomain == 3)
+        #expect(decoded.stats.skippedUnknown == 1)
+        let record = try #require(decoded.records.first)
+        #expect(record.exporter.description == "2001:db8::7")
+        #expect(record.sourceAddress.description == "2001:db8::7")
+        #expect(record.destinationAddress.description == "2001:db8::8")
+        #expect(record.ipVersion == 6)
+        #expect(record.destinationPort == 53)
+        #expect(record.bytes == 1280)
+        #expect(record.samplingRate == 2048)
+        #expect(record.scaledBytes == 1280 * 2048)
+        #expect(record.inputInterface == 17)
+        #expect(record.outputInterface == 18)
+        #expect(record.vlan == 300)
+        #expect(record.firstSwitched == 42)
+        let counter = try #require(decoded.interfaceCounters.first)
+        #expect(counter.ifIndex == 17)
+        #expect(counter.ifSpeed == 10_000_000_000)
+        #expect(counter.ifStatus == 3)
+        #expect(counter.inOctets == 123_456)
+        #expect(counter.outOctets == 654_321)
+        #expect(counter.sourceID == 17)
+        // A record count that the sample cannot hold is rejected.
+        var lying = datagram
+        lying[40 + 8 + 40 + 3] = 0xFF  // the flow sample's record count
+        #expect(throws: FlowDecodingError.self) { try SFlowDecoder.decode(lying, receivedAt: 0) }
+    }
 }

@@ -160,7 +160,7 @@ package struct FlowFieldAccumulator {
     ) -> Int64 {
         if let absolute { return absolute }
         guard let uptime else { return exportTime }
-        if let initTime = self.systemInitTime ?? systemInitTime { return initTime + Int64(uptime) }
+        if let initTime = self.systemInitTime ?? systemInitTime { return initTime &+ Int64(uptime) }
         if let systemUptime {
             return UptimeClock.epochMilliseconds(of: uptime, uptime: systemUptime, exportTime: exportTime)
         }

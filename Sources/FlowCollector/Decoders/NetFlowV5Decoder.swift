@@ -88,6 +88,6 @@ package enum UptimeClock {
     /// treated as such rather than as 49 days in the past.
     package static func epochMilliseconds(of value: UInt32, uptime: UInt32, exportTime: Int64) -> Int64 {
         let delta = Int32(bitPattern: uptime &- value)
-        return exportTime - Int64(delta)
+        return exportTime &- Int64(delta)
     }
 }

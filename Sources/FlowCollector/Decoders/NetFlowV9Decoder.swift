@@ -9,6 +9,9 @@ import NetmonCore
 /// template id; a data flowset whose template is unknown is skipped and counted in
 /// ``FlowDatagramStats/templateMisses``, never guessed at. Options data carrying sampling
 /// (elements 34, 35, 48, 50) updates the cache's sampling table, which sets each flow's rate.
+///
+/// The header's `count` is reported but not trusted: flowsets are read to the end of the datagram,
+/// as goflow2 and nfdump do (softflowd 1.1's count falls short of what it sends; tshark stops there).
 public enum NetFlowV9Decoder {
     /// Length of the v9 packet header.
     public static let headerLength = 20

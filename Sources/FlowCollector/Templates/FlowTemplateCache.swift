@@ -133,7 +133,7 @@ public struct FlowTemplateCache: Sendable {
     /// The template for `key` if it is known and has not expired at `now`; an expired one is removed.
     public mutating func template(for key: FlowTemplateKey, now: Int64) -> FlowTemplate? {
         guard let entry = self.exporters[key.exporter]?.templates[key] else { return nil }
-        guard now - entry.refreshed <= self.limits.templateLifetime else {
+        guard now &- entry.refreshed <= self.limits.templateLifetime else {
             self.withdraw(key)
             return nil
         }
@@ -159,12 +159,12 @@ public struct FlowTemplateCache: Sendable {
     public mutating func expire(now: Int64) -> Int {
         var removed = 0
         for (exporter, state) in self.exporters {
-            for (key, entry) in state.templates where now - entry.refreshed > self.limits.templateLifetime {
+            for (key, entry) in state.templates where now &- entry.refreshed > self.limits.templateLifetime {
                 self.withdraw(key)
                 removed += 1
             }
             if self.exporters[exporter]?.templates.isEmpty == true
-                && now - state.lastSeen > self.limits.templateLifetime
+                && now &- state.lastSeen > self.limits.templateLifetime
             {
                 self.exporters.removeValue(forKey: exporter)
             }
