@@ -10,7 +10,10 @@ enum Fixtures {
         .appendingPathComponent("Fixtures/flows")
 
     /// The export captures and the dissector tshark used for each.
-    static let cflowCaptures = ["softflowd-v5", "softflowd-v9", "softflowd-ipfix", "pmacct-ipfix"]
+    static let cflowCaptures = [
+        "softflowd-v5", "softflowd-v9", "softflowd-ipfix", "pmacct-ipfix",
+        "softflowd-v9-sampled", "softflowd-ipfix-sampled", "pmacct-v9-sampled",
+    ]
     static let sflowCaptures = ["pmacct-sflow"]
 
     /// The bytes of one fixture file.

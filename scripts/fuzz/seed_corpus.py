@@ -13,6 +13,9 @@ TARGETS = {
     "softflowd-ipfix": "IPFIX",
     "pmacct-ipfix": "IPFIX",
     "pmacct-sflow": "SFlow",
+    "softflowd-v9-sampled": "NetFlowV9",
+    "softflowd-ipfix-sampled": "IPFIX",
+    "pmacct-v9-sampled": "NetFlowV9",
 }
 
 
