@@ -9,7 +9,8 @@ struct BadInputTests {
     static let captures = Fixtures.cflowCaptures + Fixtures.sflowCaptures
 
     /// Decodes `payload` with a fresh copy of `cache`, so earlier datagrams' templates are known.
-    private static func attempt(_ payload: [UInt8], cache: FlowTemplateCache) -> Result<FlowDatagram, FlowDecodingError> {
+    private static func attempt(_ payload: [UInt8], cache: FlowTemplateCache) -> Result<FlowDatagram, FlowDecodingError>
+    {
         var copy = cache
         return Result { () throws(FlowDecodingError) in
             try FixtureDecoding.decodeOne(payload, exporter: .v4(0x7F00_0001), at: 1_767_225_600_000, cache: &copy)
@@ -20,7 +21,12 @@ struct BadInputTests {
     private static func warmCache(_ capture: String) throws -> FlowTemplateCache {
         var cache = FlowTemplateCache()
         for datagram in try Fixtures.datagrams(capture) {
-            _ = try? FixtureDecoding.decodeOne(datagram.payload, exporter: .v4(0x7F00_0001), at: 1_767_225_600_000, cache: &cache)
+            _ = try? FixtureDecoding.decodeOne(
+                datagram.payload,
+                exporter: .v4(0x7F00_0001),
+                at: 1_767_225_600_000,
+                cache: &cache
+            )
         }
         return cache
     }
@@ -87,7 +93,9 @@ struct BadInputTests {
         v5[3] = 30
         #expect(throws: FlowDecodingError.self) { try NetFlowV5Decoder.decode(v5, exporter: .zeroV4) }
         v5[3] = 200
-        #expect(throws: FlowDecodingError.invalidLength(offset: 2)) { try NetFlowV5Decoder.decode(v5, exporter: .zeroV4) }
+        #expect(throws: FlowDecodingError.invalidLength(offset: 2)) {
+            try NetFlowV5Decoder.decode(v5, exporter: .zeroV4)
+        }
 
         var sflow = try Fixtures.datagrams("pmacct-sflow")[0].payload
         sflow.replaceSubrange(24..<28, with: [0x7F, 0xFF, 0xFF, 0xFF])  // sample count
@@ -112,16 +120,29 @@ struct BadInputTests {
             #expect(throws: FlowDecodingError.invalidTemplate(offset: 24, templateID: 256)) {
                 try NetFlowV9Decoder.decode(TestPackets.v9(sets: [set]), exporter: .zeroV4, templates: &cache, now: 0)
             }
-            let ipfixSet = TestPackets.set(id: 2, body: TestPackets.u16(256) + TestPackets.u16(UInt16(fieldCount)) + fields)
+            let ipfixSet = TestPackets.set(
+                id: 2,
+                body: TestPackets.u16(256) + TestPackets.u16(UInt16(fieldCount)) + fields
+            )
             if fieldCount > 0 {
                 #expect(throws: FlowDecodingError.invalidTemplate(offset: 20, templateID: 256)) {
-                    try IPFIXDecoder.decode(TestPackets.ipfix(sets: [ipfixSet]), exporter: .zeroV4, templates: &cache, now: 0)
+                    try IPFIXDecoder.decode(
+                        TestPackets.ipfix(sets: [ipfixSet]),
+                        exporter: .zeroV4,
+                        templates: &cache,
+                        now: 0
+                    )
                 }
             }
         }
         let zeroLength = TestPackets.set(id: 0, body: TestPackets.u16(300) + TestPackets.u16(1) + [0, 8, 0, 0])
         #expect(throws: FlowDecodingError.self) {
-            try NetFlowV9Decoder.decode(TestPackets.v9(sets: [zeroLength]), exporter: .zeroV4, templates: &cache, now: 0)
+            try NetFlowV9Decoder.decode(
+                TestPackets.v9(sets: [zeroLength]),
+                exporter: .zeroV4,
+                templates: &cache,
+                now: 0
+            )
         }
         #expect(cache.count == 0)
     }
@@ -144,8 +165,13 @@ struct BadInputTests {
                     // Garbage goes to another exporter so that it cannot poison the real exporter's templates.
                     let exporter: IPAddress = payload == datagram.payload ? datagram.source : .v4(0x0A00_0001)
                     do {
-                        decoded += try FixtureDecoding.decodeOne(payload, exporter: exporter, at: datagram.timestamp, cache: &cache)
-                            .records.filter { $0.exporter == datagram.source || $0.origin == .sflow }.count
+                        decoded += try FixtureDecoding.decodeOne(
+                            payload,
+                            exporter: exporter,
+                            at: datagram.timestamp,
+                            cache: &cache
+                        )
+                        .records.filter { $0.exporter == datagram.source || $0.origin == .sflow }.count
                     } catch {
                         failures += 1
                     }

@@ -15,7 +15,12 @@ enum FixtureDecoding {
         var records: [Decoded] = []
         var datagrams: [FlowDatagram] = []
         for datagram in try Fixtures.datagrams(name) {
-            let decoded = try self.decodeOne(datagram.payload, exporter: datagram.source, at: datagram.timestamp, cache: &cache)
+            let decoded = try self.decodeOne(
+                datagram.payload,
+                exporter: datagram.source,
+                at: datagram.timestamp,
+                cache: &cache
+            )
             datagrams.append(decoded)
             records += decoded.records.map { Decoded(frame: datagram.frame, record: $0) }
         }

@@ -28,7 +28,10 @@ enum Fixtures {
 
     /// The rows of `NAME.expected.tsv` (tshark's decode) as dictionaries keyed by column name.
     static func expectedRows(_ name: String) throws -> [[String: String]] {
-        let text = try String(contentsOf: self.directory.appendingPathComponent(name + ".expected.tsv"), encoding: .utf8)
+        let text = try String(
+            contentsOf: self.directory.appendingPathComponent(name + ".expected.tsv"),
+            encoding: .utf8
+        )
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let header = lines.removeFirst().split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         return lines.map { line in

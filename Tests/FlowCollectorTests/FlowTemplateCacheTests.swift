@@ -61,25 +61,45 @@ struct FlowTemplateCacheTests {
     func sampling() {
         var cache = FlowTemplateCache()
         let exporter = IPAddress.v4(1)
-        cache.setSamplingRate(64, exporter: exporter, sampler: .init(version: 9, observationDomain: 0, samplerID: nil), now: 0)
-        cache.setSamplingRate(0, exporter: exporter, sampler: .init(version: 9, observationDomain: 0, samplerID: 3), now: 0)
-        #expect(cache.samplingRate(exporter: exporter, sampler: .init(version: 9, observationDomain: 0, samplerID: 3)) == 1)
-        #expect(cache.samplingRate(exporter: exporter, sampler: .init(version: 9, observationDomain: 0, samplerID: 4)) == 64)
-        #expect(cache.samplingRate(exporter: exporter, sampler: .init(version: 10, observationDomain: 0, samplerID: nil)) == nil)
+        cache.setSamplingRate(
+            64,
+            exporter: exporter,
+            sampler: .init(version: 9, observationDomain: 0, samplerID: nil),
+            now: 0
+        )
+        cache.setSamplingRate(
+            0,
+            exporter: exporter,
+            sampler: .init(version: 9, observationDomain: 0, samplerID: 3),
+            now: 0
+        )
+        #expect(
+            cache.samplingRate(exporter: exporter, sampler: .init(version: 9, observationDomain: 0, samplerID: 3)) == 1
+        )
+        #expect(
+            cache.samplingRate(exporter: exporter, sampler: .init(version: 9, observationDomain: 0, samplerID: 4)) == 64
+        )
+        #expect(
+            cache.samplingRate(exporter: exporter, sampler: .init(version: 10, observationDomain: 0, samplerID: nil))
+                == nil
+        )
     }
 }
 
 @Suite("IPAddress and FlowRecord")
 struct FlowVocabularyTests {
-    @Test("IPv6 text follows RFC 5952", arguments: [
-        ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
-        ("0000:0000:0000:0000:0000:0000:0000:0000", "::"),
-        ("0000:0000:0000:0000:0000:0000:0000:0001", "::1"),
-        ("2001:0db8:0000:0001:0000:0000:0000:0001", "2001:db8:0:1::1"),
-        ("2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1"),
-        ("2001:0db8:0001:0001:0001:0001:0001:0001", "2001:db8:1:1:1:1:1:1"),
-        ("fe80:0000:0000:0000:0000:0000:0000:0000", "fe80::"),
-    ])
+    @Test(
+        "IPv6 text follows RFC 5952",
+        arguments: [
+            ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
+            ("0000:0000:0000:0000:0000:0000:0000:0000", "::"),
+            ("0000:0000:0000:0000:0000:0000:0000:0001", "::1"),
+            ("2001:0db8:0000:0001:0000:0000:0000:0001", "2001:db8:0:1::1"),
+            ("2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1"),
+            ("2001:0db8:0001:0001:0001:0001:0001:0001", "2001:db8:1:1:1:1:1:1"),
+            ("fe80:0000:0000:0000:0000:0000:0000:0000", "fe80::"),
+        ]
+    )
     func ipv6Text(full: String, expected: String) throws {
         let groups = full.split(separator: ":").map { UInt16($0, radix: 16)! }
         let bytes = groups.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }

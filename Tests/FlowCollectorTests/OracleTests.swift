@@ -33,7 +33,8 @@ struct OracleTests {
             for record in records.dropFirst(rows.count) {
                 extras += 1
                 let known = truth.contains {
-                    $0.source == record.sourceAddress.description && $0.destination == record.destinationAddress.description
+                    $0.source == record.sourceAddress.description
+                        && $0.destination == record.destinationAddress.description
                 }
                 #expect(known, "\(capture) frame \(frame): \(record.sourceAddress) is not a generated flow")
             }

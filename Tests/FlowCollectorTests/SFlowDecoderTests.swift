@@ -55,16 +55,21 @@ struct SFlowDecoderTests {
         typealias P = TestPackets
         let v6Source: [UInt8] = [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [7]
         let v6Destination: [UInt8] = [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [8]
-        let sampledIPv6 = P.u32(4) + P.u32(56) + P.u32(1280) + P.u32(17) + v6Source + v6Destination
+        let sampledIPv6 =
+            P.u32(4) + P.u32(56) + P.u32(1280) + P.u32(17) + v6Source + v6Destination
             + P.u32(5353) + P.u32(53) + P.u32(0) + P.u32(0)
         let extendedSwitch = P.u32(1001) + P.u32(16) + P.u32(300) + P.u32(0) + P.u32(301) + P.u32(0)
-        let flowBody = P.u32(9) + P.u32(0) + P.u32(17) + P.u32(2048) + P.u32(100_000) + P.u32(0)
+        let flowBody =
+            P.u32(9) + P.u32(0) + P.u32(17) + P.u32(2048) + P.u32(100_000) + P.u32(0)
             + P.u32(0) + P.u32(17) + P.u32(0) + P.u32(18) + P.u32(2) + sampledIPv6 + extendedSwitch
-        let counters = P.u32(17) + P.u32(6) + P.u32(2) + P.u32(0x540B_E400) + P.u32(1) + P.u32(3)
+        let counters =
+            P.u32(17) + P.u32(6) + P.u32(2) + P.u32(0x540B_E400) + P.u32(1) + P.u32(3)
             + P.u32(0) + P.u32(123_456) + [UInt8](repeating: 0, count: 24) + P.u32(0) + P.u32(654_321)
             + [UInt8](repeating: 0, count: 24)
-        let counterBody = P.u32(3) + P.u32(0) + P.u32(17) + P.u32(1) + P.u32(1) + P.u32(UInt32(counters.count)) + counters
-        let datagram = P.u32(5) + P.u32(2) + v6Source + P.u32(3) + P.u32(99) + P.u32(123_456) + P.u32(3)
+        let counterBody =
+            P.u32(3) + P.u32(0) + P.u32(17) + P.u32(1) + P.u32(1) + P.u32(UInt32(counters.count)) + counters
+        let datagram =
+            P.u32(5) + P.u32(2) + v6Source + P.u32(3) + P.u32(99) + P.u32(123_456) + P.u32(3)
             + P.u32(3) + P.u32(UInt32(flowBody.count)) + flowBody
             + P.u32(4) + P.u32(UInt32(counterBody.count)) + counterBody
             + P.u32(0x0000_2001) + P.u32(4) + P.u32(0)  // enterprise sample: skipped

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-import NetmonCore
+    import NetmonCore
 #endif
 
 /// Decodes IPFIX messages (RFC 7011, information elements of RFC 7012): template and options
@@ -32,7 +32,9 @@ public enum IPFIXDecoder {
         let sequence = try header.readUInt32()
         let domain = try header.readUInt32()
         guard length >= Self.headerLength else { throw .invalidLength(offset: 2) }
-        guard length <= datagram.count else { throw .truncated(offset: datagram.count, needed: length - datagram.count) }
+        guard length <= datagram.count else {
+            throw .truncated(offset: datagram.count, needed: length - datagram.count)
+        }
         var reader = ByteReader(datagram, start: Self.headerLength, end: length)
 
         var result = FlowDatagram(origin: .ipfix, version: 10)
@@ -93,7 +95,13 @@ public enum IPFIXDecoder {
             let templateID = try set.readUInt16()
             let fieldCount = Int(try set.readUInt16())
             if fieldCount == 0 {
-                try self.withdraw(templateID, isOptions: isOptions, offset: offset, context: context, templates: &templates)
+                try self.withdraw(
+                    templateID,
+                    isOptions: isOptions,
+                    offset: offset,
+                    context: context,
+                    templates: &templates
+                )
                 stats.templatesWithdrawn += 1
                 continue
             }
@@ -116,9 +124,16 @@ public enum IPFIXDecoder {
                 guard fieldLength > 0 || fieldLength == FlowTemplateField.variableLength else {
                     throw .invalidTemplate(offset: offset, templateID: templateID)
                 }
-                fields.append(FlowTemplateField(elementID: rawID & 0x7FFF, length: fieldLength, enterpriseNumber: enterprise))
+                fields.append(
+                    FlowTemplateField(elementID: rawID & 0x7FFF, length: fieldLength, enterpriseNumber: enterprise)
+                )
             }
-            let template = FlowTemplate(id: templateID, fields: fields, scopeFieldCount: scopeCount, isOptions: isOptions)
+            let template = FlowTemplate(
+                id: templateID,
+                fields: fields,
+                scopeFieldCount: scopeCount,
+                isOptions: isOptions
+            )
             guard template.minimumRecordLength <= Int(UInt16.max) - Self.headerLength - 4 else {
                 throw .invalidTemplate(offset: offset, templateID: templateID)
             }

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-import NetmonCore
+    import NetmonCore
 #endif
 
 /// The flow-relevant facts of one packet's headers (Ethernet, 802.1Q, IPv4/IPv6, TCP/UDP/ICMP).
@@ -70,7 +70,10 @@ public enum PacketHeaderDecoder {
         }
     }
 
-    private static func decodeIPv4(_ reader: inout ByteReader, versionByte: UInt8) throws(FlowDecodingError)
+    private static func decodeIPv4(
+        _ reader: inout ByteReader,
+        versionByte: UInt8
+    ) throws(FlowDecodingError)
         -> DecodedPacketHeader
     {
         let headerLength = Int(versionByte & 0x0F) * 4
@@ -86,14 +89,25 @@ public enum PacketHeaderDecoder {
         let destination = try reader.readIPv4()
         try reader.skip(headerLength - 20)
         var header = DecodedPacketHeader(
-            vlan: nil, ipVersion: 4, sourceAddress: source, destinationAddress: destination, ipProtocol: proto,
-            tos: tos, ipLength: UInt32(totalLength), sourcePort: 0, destinationPort: 0, tcpFlags: 0
+            vlan: nil,
+            ipVersion: 4,
+            sourceAddress: source,
+            destinationAddress: destination,
+            ipProtocol: proto,
+            tos: tos,
+            ipLength: UInt32(totalLength),
+            sourcePort: 0,
+            destinationPort: 0,
+            tcpFlags: 0
         )
         if fragment & 0x1FFF == 0 { self.decodeTransport(&reader, into: &header) }
         return header
     }
 
-    private static func decodeIPv6(_ reader: inout ByteReader, versionByte: UInt8) throws(FlowDecodingError)
+    private static func decodeIPv6(
+        _ reader: inout ByteReader,
+        versionByte: UInt8
+    ) throws(FlowDecodingError)
         -> DecodedPacketHeader
     {
         let second = try reader.readUInt8()
@@ -105,8 +119,16 @@ public enum PacketHeaderDecoder {
         let source = try reader.readIPv6()
         let destination = try reader.readIPv6()
         var header = DecodedPacketHeader(
-            vlan: nil, ipVersion: 6, sourceAddress: source, destinationAddress: destination, ipProtocol: next,
-            tos: trafficClass, ipLength: UInt32(payloadLength) + 40, sourcePort: 0, destinationPort: 0, tcpFlags: 0
+            vlan: nil,
+            ipVersion: 6,
+            sourceAddress: source,
+            destinationAddress: destination,
+            ipProtocol: next,
+            tos: trafficClass,
+            ipLength: UInt32(payloadLength) + 40,
+            sourcePort: 0,
+            destinationPort: 0,
+            tcpFlags: 0
         )
         var isLaterFragment = false
         for _ in 0..<8 {

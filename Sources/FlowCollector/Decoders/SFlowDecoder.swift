@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-import NetmonCore
+    import NetmonCore
 #endif
 
 /// Decodes sFlow version 5 datagrams: flow samples (standard and expanded) into flow records, and
@@ -24,7 +24,9 @@ public enum SFlowDecoder {
         let sequence = try reader.readUInt32()
         let uptime = try reader.readUInt32()
         let sampleCount = try reader.readUInt32()
-        guard UInt64(sampleCount) * 8 <= UInt64(reader.remaining) else { throw .invalidLength(offset: reader.offset - 4) }
+        guard UInt64(sampleCount) * 8 <= UInt64(reader.remaining) else {
+            throw .invalidLength(offset: reader.offset - 4)
+        }
 
         var result = FlowDatagram(origin: .sflow, version: 5)
         result.sequenceNumber = sequence
@@ -102,7 +104,9 @@ public enum SFlowDecoder {
             record.outputInterface = self.ifIndex(format: output >> 30, value: output & 0x3FFF_FFFF)
         }
         let recordCount = try sample.readUInt32()
-        guard UInt64(recordCount) * 8 <= UInt64(sample.remaining) else { throw .invalidLength(offset: sample.offset - 4) }
+        guard UInt64(recordCount) * 8 <= UInt64(sample.remaining) else {
+            throw .invalidLength(offset: sample.offset - 4)
+        }
         var decodedHeader = false
         for _ in 0..<recordCount {
             let format = try sample.readUInt32()
@@ -128,7 +132,10 @@ public enum SFlowDecoder {
         return decodedHeader ? record : nil
     }
 
-    private static func applyRawHeader(_ data: inout ByteReader, to record: inout FlowRecord) throws(FlowDecodingError)
+    private static func applyRawHeader(
+        _ data: inout ByteReader,
+        to record: inout FlowRecord
+    ) throws(FlowDecodingError)
         -> Bool
     {
         let headerProtocol = try data.readUInt32()
@@ -156,7 +163,11 @@ public enum SFlowDecoder {
         return true
     }
 
-    private static func applySampledIP(_ data: inout ByteReader, v6: Bool, to record: inout FlowRecord)
+    private static func applySampledIP(
+        _ data: inout ByteReader,
+        v6: Bool,
+        to record: inout FlowRecord
+    )
         throws(FlowDecodingError) -> Bool
     {
         record.bytes = UInt64(try data.readUInt32())
@@ -202,7 +213,9 @@ public enum SFlowDecoder {
             sourceID = try sample.readUInt32()
         }
         let recordCount = try sample.readUInt32()
-        guard UInt64(recordCount) * 8 <= UInt64(sample.remaining) else { throw .invalidLength(offset: sample.offset - 4) }
+        guard UInt64(recordCount) * 8 <= UInt64(sample.remaining) else {
+            throw .invalidLength(offset: sample.offset - 4)
+        }
         var counters: [InterfaceCounters] = []
         for _ in 0..<recordCount {
             let format = try sample.readUInt32()
@@ -214,7 +227,11 @@ public enum SFlowDecoder {
         return counters
     }
 
-    private static func readGenericCounters(_ data: inout ByteReader, agent: IPAddress, sourceID: UInt32)
+    private static func readGenericCounters(
+        _ data: inout ByteReader,
+        agent: IPAddress,
+        sourceID: UInt32
+    )
         throws(FlowDecodingError) -> InterfaceCounters
     {
         InterfaceCounters(

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-import NetmonCore
+    import NetmonCore
 #endif
 
 /// What the NetFlow v9 and IPFIX decoders share while walking one datagram.
@@ -116,7 +116,10 @@ package enum TemplateDataDecoding {
         context: TemplateDecodingContext,
         templates: FlowTemplateCache
     ) -> FlowRecord {
-        let initTime = templates.systemInitTime(exporter: context.exporter, observationDomain: context.observationDomain)
+        let initTime = templates.systemInitTime(
+            exporter: context.exporter,
+            observationDomain: context.observationDomain
+        )
         var record = fields.finish(
             exportTime: context.exportTime,
             systemUptime: context.systemUptime,
@@ -127,7 +130,11 @@ package enum TemplateDataDecoding {
             record.samplingSource = .flowRecord
         } else if let rate = templates.samplingRate(
             exporter: context.exporter,
-            sampler: .init(version: context.version, observationDomain: context.observationDomain, samplerID: fields.samplerID)
+            sampler: .init(
+                version: context.version,
+                observationDomain: context.observationDomain,
+                samplerID: fields.samplerID
+            )
         ) {
             record.samplingRate = rate
             record.samplingSource = .optionsData
