@@ -1,0 +1,9 @@
+/// libFuzzer entry point for the SFlow decoder; built by scripts/fuzz/run.sh together with the
+/// decoder sources (Sources/FlowCollector/Decoders, Templates) and NetmonCore's flow vocabulary.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    _ = try? SFlowDecoder.decode(bytes, receivedAt: 0)
+    return 0
+}

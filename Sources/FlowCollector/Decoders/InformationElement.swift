@@ -1,0 +1,54 @@
+/// The IANA information element ids (RFC 7012, shared with NetFlow v9 field types 1–127) that the
+/// NetFlow v9 and IPFIX decoders understand. Others are skipped by their template length.
+package enum InformationElement {
+    package static let octetDeltaCount: UInt16 = 1
+    package static let packetDeltaCount: UInt16 = 2
+    package static let protocolIdentifier: UInt16 = 4
+    package static let ipClassOfService: UInt16 = 5
+    package static let tcpControlBits: UInt16 = 6
+    package static let sourceTransportPort: UInt16 = 7
+    package static let sourceIPv4Address: UInt16 = 8
+    package static let ingressInterface: UInt16 = 10
+    package static let destinationTransportPort: UInt16 = 11
+    package static let destinationIPv4Address: UInt16 = 12
+    package static let egressInterface: UInt16 = 14
+    package static let ipNextHopIPv4Address: UInt16 = 15
+    package static let bgpSourceAsNumber: UInt16 = 16
+    package static let bgpDestinationAsNumber: UInt16 = 17
+    package static let flowEndSysUpTime: UInt16 = 21
+    package static let flowStartSysUpTime: UInt16 = 22
+    package static let postOctetDeltaCount: UInt16 = 23
+    package static let postPacketDeltaCount: UInt16 = 24
+    package static let sourceIPv6Address: UInt16 = 27
+    package static let destinationIPv6Address: UInt16 = 28
+    package static let icmpTypeCodeIPv4: UInt16 = 32
+    package static let samplingInterval: UInt16 = 34
+    package static let samplingAlgorithm: UInt16 = 35
+    package static let samplerId: UInt16 = 48
+    package static let samplerRandomInterval: UInt16 = 50
+    package static let vlanId: UInt16 = 58
+    package static let postVlanId: UInt16 = 59
+    package static let ipVersion: UInt16 = 60
+    package static let flowDirection: UInt16 = 61
+    package static let ipNextHopIPv6Address: UInt16 = 62
+    package static let octetTotalCount: UInt16 = 85
+    package static let packetTotalCount: UInt16 = 86
+    package static let icmpTypeCodeIPv6: UInt16 = 139
+    package static let flowStartSeconds: UInt16 = 150
+    package static let flowEndSeconds: UInt16 = 151
+    package static let flowStartMilliseconds: UInt16 = 152
+    package static let flowEndMilliseconds: UInt16 = 153
+    package static let flowStartMicroseconds: UInt16 = 154
+    package static let flowEndMicroseconds: UInt16 = 155
+    package static let flowStartNanoseconds: UInt16 = 156
+    package static let flowEndNanoseconds: UInt16 = 157
+    package static let systemInitTimeMilliseconds: UInt16 = 160
+    package static let icmpTypeIPv4: UInt16 = 176
+    package static let icmpCodeIPv4: UInt16 = 177
+    package static let icmpTypeIPv6: UInt16 = 178
+    package static let icmpCodeIPv6: UInt16 = 179
+    package static let dot1qVlanId: UInt16 = 243
+    package static let selectorId: UInt16 = 302
+    package static let samplingPacketInterval: UInt16 = 305
+    package static let samplingPacketSpace: UInt16 = 306
+}
