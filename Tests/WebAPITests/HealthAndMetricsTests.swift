@@ -57,8 +57,10 @@ struct HealthAndMetricsTests {
     @Test("metrics renders the registry in the Prometheus text format")
     func metrics() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "netmond_test", unitName: "total", helpText: "test"))
-            .increment(by: Int64(3))
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "netmond_test", unitName: "total", helpText: "test")
+        )
+        .increment(by: Int64(3))
         let app = Application(router: self.router(databaseUp: true, registry: registry))
         try await app.test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// A bounds-checked big-endian cursor over a datagram.

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// What one decoded export datagram held: its header facts, its flow records and, for sFlow, its

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// Why a flow decoder rejected a datagram.

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// Collects the fields of one NetFlow v9 / IPFIX data record and turns them into a ``FlowRecord``.

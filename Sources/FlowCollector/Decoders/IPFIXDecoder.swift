@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// Decodes IPFIX messages (RFC 7011, information elements of RFC 7012): template and options

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// Decodes NetFlow version 5 export datagrams: a 24-byte header and `count` 48-byte IPv4 records.

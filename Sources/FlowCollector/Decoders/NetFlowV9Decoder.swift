@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// Decodes NetFlow version 9 export packets (RFC 3954): templates, options templates, data

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// The flow-relevant facts of one packet's headers (Ethernet, 802.1Q, IPv4/IPv6, TCP/UDP/ICMP).

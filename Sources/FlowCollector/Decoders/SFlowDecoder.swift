@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// Decodes sFlow version 5 datagrams: flow samples (standard and expanded) into flow records, and

@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// What the NetFlow v9 and IPFIX decoders share while walking one datagram.

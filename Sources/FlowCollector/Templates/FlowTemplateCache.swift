@@ -1,5 +1,5 @@
 #if canImport(NetmonCore)
-    import NetmonCore
+import NetmonCore
 #endif
 
 /// Identifies a template: exporter, protocol version, observation domain (source id) and template id,

@@ -59,13 +59,17 @@ extension SNMPDeviceSettings: ConfigRenderable {
         mapping.read("context", into: &settings.context) { $0.string() }
         mapping.read("timeout", into: &settings.timeout) { $0.duration(in: .milliseconds(100)...(.seconds(60))) }
         mapping.read("retries", into: &settings.retries) { $0.int(in: 0...10) }
-        mapping.read("poll_interval", into: &settings.pollInterval) { $0.duration(in: .seconds(10)...(.seconds(86400))) }
+        mapping.read("poll_interval", into: &settings.pollInterval) {
+            $0.duration(in: .seconds(10)...(.seconds(86400)))
+        }
         mapping.read("max_repetitions", into: &settings.maxRepetitions) { $0.int(in: 1...200) }
         return settings
     }
 
     package var configTree: ConfigTree {
-        var entries: [(key: String, value: ConfigTree)] = [("version", .string(self.version.rawValue)), ("port", .scalar("\(self.port)"))]
+        var entries: [(key: String, value: ConfigTree)] = [
+            ("version", .string(self.version.rawValue)), ("port", .scalar("\(self.port)")),
+        ]
         if self.community != nil { entries.append(("community", .string("***"))) }
         if let user = self.user {
             entries.append(("user", .string(user)))
@@ -104,7 +108,9 @@ extension SNMPDeviceConfiguration: ConfigRenderable {
         switch settings.version {
         case .v1, .v2c:
             if settings.community == nil {
-                value.fail("community is required for SNMP v\(settings.version.rawValue) (set it here or in snmp.defaults)")
+                value.fail(
+                    "community is required for SNMP v\(settings.version.rawValue) (set it here or in snmp.defaults)"
+                )
             }
         case .v3:
             if settings.user == nil {
@@ -123,7 +129,10 @@ extension SNMPDeviceConfiguration: ConfigRenderable {
     package var configTree: ConfigTree {
         guard case .mapping(let settings) = self.settings.configTree else { return .mapping([]) }
         return .mapping(
-            [("name", .string(self.name)), ("address", .string(self.address)), ("tags", .list(self.tags.map(ConfigTree.string)))]
+            [
+                ("name", .string(self.name)), ("address", .string(self.address)),
+                ("tags", .list(self.tags.map(ConfigTree.string))),
+            ]
                 + settings
         )
     }
@@ -136,7 +145,9 @@ extension SNMPCollectorConfiguration: ConfigRenderable {
         mapping.read("name", into: &name) { value in
             guard let text = value.string() else { return nil }
             guard let first = text.unicodeScalars.first, first.properties.isLowercase || first == "_",
-                text.unicodeScalars.allSatisfy({ ($0.isASCII && $0.properties.isLowercase) || ("0"..."9").contains($0) || $0 == "_" })
+                text.unicodeScalars.allSatisfy({
+                    ($0.isASCII && $0.properties.isLowercase) || ("0"..."9").contains($0) || $0 == "_"
+                })
             else {
                 value.fail("\(quoted(text)) is not a metric name; use lower-case letters, digits and _")
                 return nil
