@@ -197,6 +197,11 @@ package final class ConfigMapping {
         return child.isNull ? nil : child
     }
 
+    /// True when the mapping has `key` (whether or not its value was valid).
+    package func contains(_ key: String) -> Bool {
+        self.entries.contains { $0.key == key }
+    }
+
     /// Decodes `key` with `decode` when present; otherwise keeps `fallback`.
     package func read<T>(_ key: String, into target: inout T, _ decode: (ConfigValue) -> T?) {
         if let child = self[key], let decoded = decode(child) {

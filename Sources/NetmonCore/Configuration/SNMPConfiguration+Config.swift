@@ -116,10 +116,13 @@ extension SNMPDeviceConfiguration: ConfigRenderable {
             if settings.user == nil {
                 value.fail("user is required for SNMP v3 (set it here or in snmp.defaults)")
             }
-            if settings.securityLevel != "noAuthNoPriv" && settings.authPassword == nil {
+            // A password that was written but refused has been reported already.
+            if settings.securityLevel != "noAuthNoPriv" && settings.authPassword == nil
+                && !mapping.contains("auth_password")
+            {
                 value.fail("auth_password is required for security level \(settings.securityLevel)")
             }
-            if settings.securityLevel == "authPriv" && settings.privPassword == nil {
+            if settings.securityLevel == "authPriv" && settings.privPassword == nil && !mapping.contains("priv_password") {
                 value.fail("priv_password is required for security level authPriv")
             }
         }
