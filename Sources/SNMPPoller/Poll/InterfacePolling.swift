@@ -1,0 +1,71 @@
+import NetmonCore
+
+/// One poll of the interface tables: every counter column (64-bit where the device has them),
+/// statuses and discontinuity markers, in one multi-column walk.
+enum InterfacePolling {
+    struct Result: Sendable {
+        var counters: [Int: [InterfaceCounter: (value: UInt64, width: CounterReading.Width)]] = [:]
+        var operStatus: [Int: Int] = [:]
+        var adminStatus: [Int: Int] = [:]
+        var discontinuity: [Int: UInt32] = [:]
+        var varBinds = 0
+    }
+
+    static func poll(_ client: SNMPClient, discovery: DiscoveryResult, maxRepetitions: Int) async throws -> Result {
+        let anyHC = discovery.interfaces.contains { $0.hasHCCounters }
+        let allHC = anyHC && discovery.interfaces.allSatisfy { $0.hasHCCounters }
+        let hcByIndex = Dictionary(discovery.interfaces.map { ($0.ifIndex, $0.hasHCCounters) }) { first, _ in first }
+
+        // (column, counter, width); both widths when devices mix HC and 32-bit-only interfaces.
+        var plan: [(oid: OID, counter: InterfaceCounter?, width: CounterReading.Width)] = []
+        for counter in InterfaceCounter.all {
+            if anyHC, let hc = counter.hc { plan.append((hc, counter, .bits64)) }
+            if (!allHC || counter.hc == nil), let legacy = counter.legacy { plan.append((legacy, counter, .bits32)) }
+        }
+        let statusColumns = [IFMIB.ifOperStatus, IFMIB.ifAdminStatus] + (anyHC ? [IFMIB.ifCounterDiscontinuityTime] : [])
+        let columns = try await client.walkColumns(plan.map(\.oid) + statusColumns, maxRepetitions: maxRepetitions)
+
+        var result = Result()
+        for (position, entry) in plan.enumerated() {
+            guard let counter = entry.counter else { continue }
+            for varBind in columns[position] {
+                guard let index = self.index(of: varBind.oid, under: entry.oid) else { continue }
+                result.varBinds += 1
+                // An interface without HC counters takes its 32-bit values; one with takes only 64-bit.
+                if entry.width == .bits32, counter.hc != nil, hcByIndex[index] == true { continue }
+                guard let value = self.counterValue(varBind.value, width: entry.width) else { continue }
+                result.counters[index, default: [:]][counter] = (value, entry.width)
+            }
+        }
+        for (offset, column) in statusColumns.enumerated() {
+            for varBind in columns[plan.count + offset] {
+                guard let index = self.index(of: varBind.oid, under: column),
+                    let value = varBind.value.unsignedValue
+                else { continue }
+                result.varBinds += 1
+                switch column {
+                case IFMIB.ifOperStatus: result.operStatus[index] = Int(value)
+                case IFMIB.ifAdminStatus: result.adminStatus[index] = Int(value)
+                default: result.discontinuity[index] = UInt32(truncatingIfNeeded: value)
+                }
+            }
+        }
+        return result
+    }
+
+    static func index(of oid: OID, under column: OID) -> Int? {
+        let suffix = oid.suffix(after: column)
+        guard suffix.count == 1, suffix[0] <= Int32.max else { return nil }
+        return Int(suffix[0])
+    }
+
+    /// A counter's value, only when the agent sent the type the column promises (a hostile or
+    /// broken agent sending strings for counters is ignored, not guessed at).
+    static func counterValue(_ value: SNMPValue, width: CounterReading.Width) -> UInt64? {
+        switch (value, width) {
+        case (.counter64(let value), .bits64): value
+        case (.counter32(let value), .bits32): UInt64(value)
+        default: nil
+        }
+    }
+}
