@@ -57,7 +57,13 @@ write_conf() {
     echo "sysObjectID .1.3.6.1.4.1.8072.3.2.10"
     echo "sysLocation netmond lab (loopback)"
     echo "sysContact  netmond-lab@localhost"
-    echo "rocommunity $CTL_COMMUNITY 127.0.0.1"
+    # Only the system group and the IF-MIB parts we serve are visible: other modules (ipv6IfTable,
+    # ifStackTable, ...) would show the host's interfaces.
+    echo "view ctlview included .1.3.6.1.2.1.1"
+    echo "view ctlview included .1.3.6.1.2.1.2"
+    echo "view ctlview included .1.3.6.1.2.1.31.1.1"
+    echo "view ctlview included .1.3.6.1.2.1.31.1.5"
+    echo "rocommunity $CTL_COMMUNITY 127.0.0.1 -V ctlview"
     echo "dontLogTCPWrappersConnects yes"
     local s
     for s in "${SUBTREES[@]}"; do
