@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The whole netmond lab at once: private snmpd, snmpsim agents, nfcapd oracle collector.
+# `up` does not start the poller-test agents (ctl-agent.sh, hostile-agent.sh, big-agent.sh: tests
+# start the ones they need); `down` stops them too, `status` reports them, `env` gives their ports.
 #
 #   scripts/lab/lab.sh up|down|status|env
 #
@@ -28,6 +30,9 @@ up() {
 down() {
   local rc=0 left i
   "$HERE/flows.sh" stop || rc=1
+  "$HERE/ctl-agent.sh" stop || rc=1
+  "$HERE/hostile-agent.sh" stop || rc=1
+  "$HERE/big-agent.sh" stop || rc=1
   "$HERE/snmpsim.sh" stop || rc=1
   "$HERE/snmpd.sh" stop || rc=1
   # a replay still running (e.g. an interrupted test)
@@ -52,6 +57,10 @@ status() {
   "$HERE/snmpd.sh" status || rc=1
   "$HERE/snmpsim.sh" status || rc=1
   "$HERE/flows.sh" status || rc=1
+  # optional agents (not started by up): reported, do not make status fail
+  "$HERE/ctl-agent.sh" status || true
+  "$HERE/hostile-agent.sh" status || true
+  "$HERE/big-agent.sh" status || true
   return "$rc"
 }
 
@@ -64,6 +73,12 @@ NETMOND_LAB_SNMPSIM_BASE_PORT=$SNMPSIM_BASE_PORT
 NETMOND_LAB_SNMPSIM_MANIFEST=$LAB_DIR/snmpsim/agents.tsv
 NETMOND_LAB_NFCAPD_PORT=$NFCAPD_PORT
 NETMOND_LAB_NFCAPD_DIR=$LAB_DIR/flows/nfcapd
+NETMOND_LAB_CTL_PORT=${NETMOND_LAB_CTL_PORT:-16162}
+NETMOND_LAB_CTL_COMMUNITY=netmond-ctl
+NETMOND_LAB_CTL_STATE=$LAB_DIR/ctl-agent/state.json
+NETMOND_LAB_HOSTILE_PORT=${NETMOND_LAB_HOSTILE_PORT:-16163}
+NETMOND_LAB_BIG_PORT=${NETMOND_LAB_BIG_PORT:-16164}
+NETMOND_LAB_BIG_COMMUNITY=big-2000
 EOT
 }
 
