@@ -106,7 +106,13 @@ struct ProbeCommand: AsyncParsableCommand {
             guard let found = configuration.snmp.devices.first(where: { $0.name == name }) else {
                 throw ValidationError("no device named \"\(name)\" in \(self.config ?? defaultConfigurationPath)")
             }
-            return MonitoredDevice(id: 0, name: found.name, address: found.address, tags: found.tags, settings: found.settings)
+            return MonitoredDevice(
+                id: 0,
+                name: found.name,
+                address: found.address,
+                tags: found.tags,
+                settings: found.settings
+            )
         }
         guard let address = self.address else {
             throw ValidationError("give an address, or --device NAME with --config FILE")

@@ -67,7 +67,11 @@ struct ProbeReport: Encodable {
     var polls: [Poll]
 
     init(device: MonitoredDevice, poller: DevicePoller, outcomes: [DevicePoller.Outcome]) {
-        self.target = Target(address: device.address, port: device.settings.port, version: device.settings.version.rawValue)
+        self.target = Target(
+            address: device.address,
+            port: device.settings.port,
+            version: device.settings.version.rawValue
+        )
         let discovery = poller.state.discovery
         self.system = discovery.map {
             System(
@@ -83,10 +87,15 @@ struct ProbeReport: Encodable {
         self.interfaces = (discovery?.interfaces ?? []).map { interface in
             var counters: [String: UInt64] = [:]
             for counter in InterfaceCounter.all {
-                counters[counter.metric] = poller.state.lastCounterValue(metric: counter.metric, ifIndex: interface.ifIndex)
+                counters[counter.metric] = poller.state.lastCounterValue(
+                    metric: counter.metric,
+                    ifIndex: interface.ifIndex
+                )
             }
             let rates = Dictionary(
-                last.filter { $0.ifIndex == interface.ifIndex && $0.metric != "if_oper_status" }.map { ($0.metric, $0.value) }
+                last.filter { $0.ifIndex == interface.ifIndex && $0.metric != "if_oper_status" }.map {
+                    ($0.metric, $0.value)
+                }
             ) { first, _ in first }
             return Interface(
                 ifIndex: interface.ifIndex,
@@ -102,9 +111,10 @@ struct ProbeReport: Encodable {
                 rates: rates
             )
         }
-        self.health = last.filter { $0.ifIndex == nil }.map {
-            Value(metric: $0.metric, instance: $0.instance, unit: $0.unit, value: $0.value)
-        }
+        self.health = last.filter { $0.ifIndex == nil }.sorted { ($0.metric, $0.instance) < ($1.metric, $1.instance) }
+            .map {
+                Value(metric: $0.metric, instance: $0.instance, unit: $0.unit, value: $0.value)
+            }
         self.events = outcomes.flatMap(\.events).map {
             Event(kind: $0.kind.rawValue, time: $0.time, ifIndex: $0.ifIndex, message: $0.message)
         }
@@ -139,8 +149,10 @@ struct ProbeReport: Encodable {
             lines.append("sysUpTime   \(system.sysUpTimeSeconds.map { Self.duration($0) } ?? "-")")
         }
         lines.append("")
-        let header = ["ifIndex", "name", "alias", "speed", "admin/oper", "in octets", "out octets", "in bit/s", "out bit/s",
-            "in %", "out %", "in err/s", "out err/s"]
+        let header = [
+            "ifIndex", "name", "alias", "speed", "admin/oper", "in octets", "out octets", "in bit/s", "out bit/s",
+            "in %", "out %", "in err/s", "out err/s",
+        ]
         var rows: [[String]] = [header]
         for interface in self.interfaces {
             rows.append([
@@ -162,7 +174,9 @@ struct ProbeReport: Encodable {
             lines.append("")
             lines += Self.align(
                 [["health", "instance", "value", "unit"]]
-                    + self.health.map { [$0.metric, Self.clean($0.instance), String(format: "%.2f", $0.value), $0.unit] }
+                    + self.health.map {
+                        [$0.metric, Self.clean($0.instance), String(format: "%.2f", $0.value), $0.unit]
+                    }
             )
         }
         if !self.events.isEmpty {
@@ -183,7 +197,9 @@ struct ProbeReport: Encodable {
     /// Device-supplied text shown on a terminal: control characters (escape sequences) removed.
     private static func clean(_ text: String?) -> String {
         guard let text, !text.isEmpty else { return "-" }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        return String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 })
+        )
     }
 
     private static func bits(_ value: Double) -> String {

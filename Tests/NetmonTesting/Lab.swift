@@ -103,3 +103,32 @@ public enum Lab {
         public var description: String { self.message }
     }
 }
+
+/// The lab's SNMP agents beyond snmpd: the controllable agent, the hostile agent and the
+/// 2,000-interface agent (scripts/lab/ctl-agent.sh, hostile-agent.sh, big-agent.sh).
+extension Lab {
+    public static let ctlPort = Int(ProcessInfo.processInfo.environment["NETMOND_LAB_CTL_PORT"] ?? "") ?? 16162
+    public static let ctlCommunity = "netmond-ctl"
+    public static let hostilePort = Int(ProcessInfo.processInfo.environment["NETMOND_LAB_HOSTILE_PORT"] ?? "") ?? 16163
+    public static let bigPort = Int(ProcessInfo.processInfo.environment["NETMOND_LAB_BIG_PORT"] ?? "") ?? 16164
+    public static let bigCommunity = "big-2000"
+
+    private static let ctlStarted = Result { try Lab.script("ctl-agent.sh", "start") }
+    private static let hostileStarted = Result { try Lab.script("hostile-agent.sh", "start") }
+    private static let bigStarted = Result { try Lab.script("big-agent.sh", "start") }
+
+    /// Starts the controllable agent (once per process).
+    public static func startControllableAgent() throws { _ = try self.ctlStarted.get() }
+    /// Starts the hostile agent (once per process).
+    public static func startHostileAgent() throws { _ = try self.hostileStarted.get() }
+    /// Starts the 2,000-interface agent (once per process).
+    public static func startBigAgent() throws { _ = try self.bigStarted.get() }
+
+    /// Replaces the controllable agent's whole state (see docs/LAB.md for the JSON shape).
+    public static func setControllableState(_ json: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-\(UUID()).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try self.run("/bin/sh", ["-c", "'\(RepositoryPaths.file("scripts/lab/ctl-agent.sh"))' set-json < '\(path)'"])
+    }
+}

@@ -122,7 +122,9 @@ extension SNMPDeviceConfiguration: ConfigRenderable {
             {
                 value.fail("auth_password is required for security level \(settings.securityLevel)")
             }
-            if settings.securityLevel == "authPriv" && settings.privPassword == nil && !mapping.contains("priv_password") {
+            if settings.securityLevel == "authPriv" && settings.privPassword == nil
+                && !mapping.contains("priv_password")
+            {
                 value.fail("priv_password is required for security level authPriv")
             }
         }

@@ -76,7 +76,9 @@ public enum DeviceDiscovery {
         var speeds: [Int: (low: UInt64?, high: UInt64?)] = [:]
         each(IFMIB.ifDescr) { $0.descr = $1.text }
         each(IFMIB.ifType) { $0.type = $1.integerValue.map(Int.init) }
-        each(IFMIB.ifSpeed) { interface, value in speeds[interface.ifIndex, default: (nil, nil)].low = value.unsignedValue }
+        each(IFMIB.ifSpeed) { interface, value in
+            speeds[interface.ifIndex, default: (nil, nil)].low = value.unsignedValue
+        }
         each(IFMIB.ifPhysAddress) { interface, value in
             if case .octetString(let bytes) = value, !bytes.isEmpty {
                 interface.physAddress = bytes.map { byte in
@@ -89,13 +91,18 @@ public enum DeviceDiscovery {
         each(IFMIB.ifOperStatus) { $0.operStatus = $1.integerValue.map(Int.init) }
         each(IFMIB.ifLastChange) { $0.lastChange = $1.unsignedValue.map { UInt32(truncatingIfNeeded: $0) } }
         each(IFMIB.ifName) { $0.name = $1.text }
-        each(IFMIB.ifHighSpeed) { interface, value in speeds[interface.ifIndex, default: (nil, nil)].high = value.unsignedValue }
+        each(IFMIB.ifHighSpeed) { interface, value in
+            speeds[interface.ifIndex, default: (nil, nil)].high = value.unsignedValue
+        }
         each(IFMIB.ifAlias) { $0.alias = $1.text }
         each(IFMIB.ifHCInOctets) { interface, value in
             if case .counter64 = value { interface.hasHCCounters = true }
         }
         for (index, speed) in speeds {
-            byIndex[index]?.speedBitsPerSecond = InterfaceSpeed.bitsPerSecond(ifSpeed: speed.low, ifHighSpeed: speed.high)
+            byIndex[index]?.speedBitsPerSecond = InterfaceSpeed.bitsPerSecond(
+                ifSpeed: speed.low,
+                ifHighSpeed: speed.high
+            )
         }
         return byIndex.values.sorted { $0.ifIndex < $1.ifIndex }
     }

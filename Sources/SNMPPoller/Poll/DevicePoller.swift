@@ -52,7 +52,11 @@ public struct DevicePoller: Sendable {
             try await self.collect(client, clock: clock, into: &outcome)
             if self.state.reachable == false {
                 outcome.events.append(
-                    DeviceEvent(kind: .deviceReachable, time: outcome.measuredAt, message: "\(self.device.name) answers again")
+                    DeviceEvent(
+                        kind: .deviceReachable,
+                        time: outcome.measuredAt,
+                        message: "\(self.device.name) answers again"
+                    )
                 )
             }
             self.state.reachable = true
@@ -76,20 +80,20 @@ public struct DevicePoller: Sendable {
         return outcome
     }
 
-    private mutating func collect(_ client: SNMPClient, clock: @Sendable () -> Int64, into outcome: inout Outcome)
+    private mutating func collect(
+        _ client: SNMPClient,
+        clock: @Sendable () -> Int64,
+        into outcome: inout Outcome
+    )
         async throws
     {
         let repetitions = self.device.settings.maxRepetitions
         let scalars = try await client.get([SystemMIB.sysUpTime, IFMIB.ifNumber, IFMIB.ifTableLastChange])
         outcome.report.requests += 1
         outcome.report.varBinds += scalars.count
-        let uptime: UInt32? = {
-            if case .timeTicks(let ticks) = scalars[0].value { return ticks }
-            return nil
-        }()
+        var uptime = Self.ticks(scalars[0].value)
         let ifNumber = scalars.count > 1 ? scalars[1].value.integerValue.map(Int.init) : nil
         let lastChange = scalars.count > 2 ? scalars[2].value.unsignedValue.map { UInt32(truncatingIfNeeded: $0) } : nil
-
         if let previous = self.state.lastUptime, let uptime, uptime < previous,
             !Self.isUptimeWrap(previous: previous, current: uptime)
         {
@@ -97,7 +101,8 @@ public struct DevicePoller: Sendable {
                 DeviceEvent(
                     kind: .agentRestarted,
                     time: clock(),
-                    message: "\(self.device.name) restarted (sysUpTime went from \(previous / 100) s to \(uptime / 100) s)",
+                    message:
+                        "\(self.device.name) restarted (sysUpTime went from \(previous / 100) s to \(uptime / 100) s)",
                     details: ["previous_uptime_ticks": "\(previous)", "uptime_ticks": "\(uptime)"]
                 )
             )
@@ -111,6 +116,9 @@ public struct DevicePoller: Sendable {
             self.state.discovery = result
             self.state.discoveredAt = clock()
             outcome.discovery = result
+            // Rates use the agent's time: read it again next to the counters, not before discovery.
+            uptime = Self.ticks(try await client.get([SystemMIB.sysUpTime])[0].value) ?? uptime
+            outcome.report.requests += 1
         }
         guard let discovery = self.state.discovery else { return }
 
@@ -158,7 +166,8 @@ public struct DevicePoller: Sendable {
         return false
     }
 
-    private func interfaceChanges(from old: DiscoveryResult?, to new: DiscoveryResult, at time: Int64) -> [DeviceEvent] {
+    private func interfaceChanges(from old: DiscoveryResult?, to new: DiscoveryResult, at time: Int64) -> [DeviceEvent]
+    {
         guard let old else { return [] }
         let before = Dictionary(uniqueKeysWithValues: old.interfaces.map { ($0.ifIndex, $0) })
         let after = Dictionary(uniqueKeysWithValues: new.interfaces.map { ($0.ifIndex, $0) })
@@ -284,6 +293,11 @@ public struct DevicePoller: Sendable {
             }
             return nil
         }
+    }
+
+    private static func ticks(_ value: SNMPValue) -> UInt32? {
+        if case .timeTicks(let ticks) = value { return ticks }
+        return nil
     }
 
     private static func isUptimeWrap(previous: UInt32, current: UInt32) -> Bool {

@@ -26,13 +26,21 @@ enum HealthPolling {
         var roots: [OID] = []
         if capabilities.processors { roots.append(HealthMIB.hrProcessorLoad) }
         if capabilities.storage {
-            roots += [HealthMIB.hrStorageDescr, HealthMIB.hrStorageAllocationUnits, HealthMIB.hrStorageSize, HealthMIB.hrStorageUsed]
+            roots += [
+                HealthMIB.hrStorageDescr, HealthMIB.hrStorageAllocationUnits, HealthMIB.hrStorageSize,
+                HealthMIB.hrStorageUsed,
+            ]
         }
         if capabilities.ucdLoad { roots.append(HealthMIB.laLoadInt) }
         if capabilities.sensors {
-            roots += [HealthMIB.entPhySensorType, HealthMIB.entPhySensorScale, HealthMIB.entPhySensorPrecision, HealthMIB.entPhySensorValue]
+            roots += [
+                HealthMIB.entPhySensorType, HealthMIB.entPhySensorScale, HealthMIB.entPhySensorPrecision,
+                HealthMIB.entPhySensorValue,
+            ]
         }
-        let tableCollectors = collectors.filter(\.table).compactMap { collector in OID(parsing: collector.oid).map { (collector, $0) } }
+        let tableCollectors = collectors.filter(\.table).compactMap { collector in
+            OID(parsing: collector.oid).map { (collector, $0) }
+        }
         roots += tableCollectors.map(\.1)
         var tables: [OID: [UInt32: SNMPValue]] = [:]
         if !roots.isEmpty {
@@ -52,16 +60,22 @@ enum HealthPolling {
         for (index, value) in tables[HealthMIB.laLoadInt] ?? [:] {
             guard let load = value.integerValue, (1...3).contains(index) else { continue }
             let minutes = [1: "1m", 2: "5m", 3: "15m"][index]!
-            result.gauges.append(Measurement(metric: "load_average", unit: "", instance: minutes, value: Double(load) / 100))
+            result.gauges.append(
+                Measurement(metric: "load_average", unit: "", instance: minutes, value: Double(load) / 100)
+            )
         }
 
-        typealias Scalar = (oid: OID, metric: String, unit: String, kind: SNMPCollectorConfiguration.Kind, scale: Double)
+        typealias Scalar = (
+            oid: OID, metric: String, unit: String, kind: SNMPCollectorConfiguration.Kind, scale: Double
+        )
         var scalars: [Scalar] = []
         if capabilities.ucdMemory {
             scalars += HealthMIB.ucdMemoryObjects.map { ($0.oid, $0.metric, "B", .gauge, 1024) }  // UCD reports kB
         }
         for collector in collectors where !collector.table {
-            if let oid = OID(parsing: collector.oid) { scalars.append((oid, collector.name, collector.unit, collector.kind, 1)) }
+            if let oid = OID(parsing: collector.oid) {
+                scalars.append((oid, collector.name, collector.unit, collector.kind, 1))
+            }
         }
         if !scalars.isEmpty {
             let values = try await client.get(scalars.map(\.oid))
@@ -80,7 +94,15 @@ enum HealthPolling {
         }
         for (collector, root) in tableCollectors {
             for (index, value) in tables[root] ?? [:] {
-                self.add(value, metric: collector.name, unit: collector.unit, instance: "\(index)", kind: collector.kind, scale: 1, into: &result)
+                self.add(
+                    value,
+                    metric: collector.name,
+                    unit: collector.unit,
+                    instance: "\(index)",
+                    kind: collector.kind,
+                    scale: 1,
+                    into: &result
+                )
             }
         }
         return result
@@ -97,12 +119,18 @@ enum HealthPolling {
     ) {
         switch (kind, value) {
         case (.counter, .counter64(let count)):
-            result.counters.append(Counter(metric: metric, unit: unit, instance: instance, value: count, width: .bits64))
+            result.counters.append(
+                Counter(metric: metric, unit: unit, instance: instance, value: count, width: .bits64)
+            )
         case (.counter, .counter32(let count)):
-            result.counters.append(Counter(metric: metric, unit: unit, instance: instance, value: UInt64(count), width: .bits32))
+            result.counters.append(
+                Counter(metric: metric, unit: unit, instance: instance, value: UInt64(count), width: .bits32)
+            )
         case (.gauge, _):
             if let number = value.integerValue {
-                result.gauges.append(Measurement(metric: metric, unit: unit, instance: instance, value: Double(number) * scale))
+                result.gauges.append(
+                    Measurement(metric: metric, unit: unit, instance: instance, value: Double(number) * scale)
+                )
             } else if case .octetString = value, let text = value.text, let number = Double(text) {
                 result.gauges.append(Measurement(metric: metric, unit: unit, instance: instance, value: number * scale))
             }
@@ -114,7 +142,9 @@ enum HealthPolling {
     private static func hostResources(_ tables: [OID: [UInt32: SNMPValue]], into result: inout Result) {
         for (index, value) in tables[HealthMIB.hrProcessorLoad] ?? [:] {
             if let load = value.integerValue {
-                result.gauges.append(Measurement(metric: "cpu_load_percent", unit: "%", instance: "\(index)", value: Double(load)))
+                result.gauges.append(
+                    Measurement(metric: "cpu_load_percent", unit: "%", instance: "\(index)", value: Double(load))
+                )
             }
         }
         let descriptions = tables[HealthMIB.hrStorageDescr] ?? [:]
@@ -124,8 +154,12 @@ enum HealthPolling {
                 let used = tables[HealthMIB.hrStorageUsed]?[index]?.integerValue
             else { continue }
             let name = descriptions[index]?.text ?? "\(index)"
-            result.gauges.append(Measurement(metric: "storage_size_bytes", unit: "B", instance: name, value: Double(size * unitSize)))
-            result.gauges.append(Measurement(metric: "storage_used_bytes", unit: "B", instance: name, value: Double(used * unitSize)))
+            result.gauges.append(
+                Measurement(metric: "storage_size_bytes", unit: "B", instance: name, value: Double(size * unitSize))
+            )
+            result.gauges.append(
+                Measurement(metric: "storage_used_bytes", unit: "B", instance: name, value: Double(used * unitSize))
+            )
         }
     }
 

@@ -20,9 +20,10 @@ enum InterfacePolling {
         var plan: [(oid: OID, counter: InterfaceCounter?, width: CounterReading.Width)] = []
         for counter in InterfaceCounter.all {
             if anyHC, let hc = counter.hc { plan.append((hc, counter, .bits64)) }
-            if (!allHC || counter.hc == nil), let legacy = counter.legacy { plan.append((legacy, counter, .bits32)) }
+            if !allHC || counter.hc == nil, let legacy = counter.legacy { plan.append((legacy, counter, .bits32)) }
         }
-        let statusColumns = [IFMIB.ifOperStatus, IFMIB.ifAdminStatus] + (anyHC ? [IFMIB.ifCounterDiscontinuityTime] : [])
+        let statusColumns =
+            [IFMIB.ifOperStatus, IFMIB.ifAdminStatus] + (anyHC ? [IFMIB.ifCounterDiscontinuityTime] : [])
         let columns = try await client.walkColumns(plan.map(\.oid) + statusColumns, maxRepetitions: maxRepetitions)
 
         var result = Result()
