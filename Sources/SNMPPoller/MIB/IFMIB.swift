@@ -5,7 +5,7 @@ public enum IFMIB {
     /// sysUpTime at the last row creation or deletion in ifTable.
     public static let ifTableLastChange: OID = "1.3.6.1.2.1.31.1.5.0"
 
-    static let ifEntry: OID = "1.3.6.1.2.1.2.2.1"
+    public static let ifEntry: OID = "1.3.6.1.2.1.2.2.1"
     static let ifXEntry: OID = "1.3.6.1.2.1.31.1.1.1"
 
     // MARK: ifTable columns

@@ -56,15 +56,21 @@ extension SNMPClient {
                 let column = active[position % asked.count]
                 if finished.contains(column) { continue }
                 let root = roots[column]
-                guard varBind.oid.isDescendant(of: root), !varBind.value.isException else {
+                if varBind.value == .endOfMibView {
                     finished.insert(column)
                     continue
                 }
+                // GETNEXT/GETBULK must return OIDs strictly after the one asked for; an agent that
+                // does not would make the walk endless.
                 guard varBind.oid > cursors[column] else {
                     throw SNMPError(
                         .malformedResponse,
                         "the agent returned \(varBind.oid) after \(cursors[column]): OIDs not increasing, walk stopped"
                     )
+                }
+                guard varBind.oid.isDescendant(of: root), !varBind.value.isException else {
+                    finished.insert(column)
+                    continue
                 }
                 cursors[column] = varBind.oid
                 results[column].append(varBind)
