@@ -82,7 +82,8 @@ struct HostileAgentTests {
 
     @Test("a poll of every mode in turn never crashes or hangs the engine")
     func everyModeThroughThePoller() async throws {
-        for mode in ["ok", "truncated", "garbage", "loop", "loop-lower", "oversized", "wrongtype", "wrongid", "silent"] {
+        for mode in ["ok", "truncated", "garbage", "loop", "loop-lower", "oversized", "wrongtype", "wrongid", "silent"]
+        {
             var settings = SNMPDeviceSettings(port: Lab.hostilePort, timeout: .milliseconds(300), retries: 0)
             settings.community = Secret(mode)
             var poller = DevicePoller(
