@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import Metrics
+import NetmonCore
+import ServiceLifecycle
+
+/// Polls every device on its own interval, spread over the interval with jitter so polls do not
+/// come in bursts; never polls one device twice at once (a poll still running when the next is
+/// due makes that slot skipped and counted); caps how many devices are polled at the same time.
+public final class SNMPPollScheduler: Service, Sendable {
+    private let engine: SNMPEngine
+    private let devices: @Sendable () async throws -> [MonitoredDevice]
+    private let sink: any SNMPPollSink
+    private let configuration: SNMPConfiguration
+    private let logger: Logger
+    private let concurrency: AsyncSemaphore
+    private let metrics = SNMPPollerMetrics()
+
+    /// - Parameter devices: the devices to poll, read once when the service starts.
+    public init(
+        engine: SNMPEngine,
+        configuration: SNMPConfiguration,
+        devices: @escaping @Sendable () async throws -> [MonitoredDevice],
+        sink: any SNMPPollSink,
+        logger: Logger
+    ) {
+        self.engine = engine
+        self.configuration = configuration
+        self.devices = devices
+        self.sink = sink
+        self.logger = logger
+        self.concurrency = AsyncSemaphore(limit: configuration.maxConcurrentPolls)
+    }
+
+    public func run() async throws {
+        guard self.configuration.enabled else {
+            self.logger.notice("snmp: polling disabled (snmp.enabled: false)")
+            return
+        }
+        let devices = try await self.devices()
+        self.metrics.devices.record(devices.count)
+        self.logger.info("snmp: polling \(devices.count) devices", metadata: ["snmp.devices": "\(devices.count)"])
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for device in devices {
+                    group.addTask { await self.pollLoop(device) }
+                }
+            }
+        }
+        self.engine.shutdown()
+        self.logger.info("snmp: poller stopped")
+    }
+
+    private func pollLoop(_ device: MonitoredDevice) async {
+        var logger = self.logger
+        logger[metadataKey: "snmp.device"] = "\(device.name)"
+        var poller = DevicePoller(
+            device: device,
+            collectors: self.configuration.collectors,
+            discoveryInterval: self.configuration.discoveryInterval,
+            downAfterFailures: self.configuration.downAfterFailures
+        )
+        let client: SNMPClient
+        do {
+            client = try await self.engine.client(for: SNMPTarget(device: device), forgetCachedUSMUser: true)
+        } catch {
+            logger.error("snmp: cannot open a session: \(error)")
+            return
+        }
+        defer { client.close() }
+
+        let interval = device.settings.pollInterval
+        let clock = ContinuousClock()
+        var next = clock.now + Self.jitter(within: interval)
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(until: next, clock: clock)
+            } catch {
+                return
+            }
+            await self.concurrency.acquire()
+            let outcome = await poller.poll(client, clock: { Int64(Date().timeIntervalSince1970 * 1000) })
+            self.concurrency.release()
+            await self.deliver(outcome, device: device, logger: logger)
+
+            next += interval
+            let now = clock.now
+            if next < now {
+                // The poll overran its slot(s): skip them (counted) rather than poll back to back.
+                let missed = Int(((now - next) / interval).rounded(.down)) + 1
+                self.metrics.skipped.increment(by: missed)
+                logger.warning("snmp: poll took longer than the interval; \(missed) poll(s) skipped")
+                next += interval * missed
+            }
+        }
+    }
+
+    private func deliver(_ outcome: DevicePoller.Outcome, device: MonitoredDevice, logger: Logger) async {
+        if let discovery = outcome.discovery {
+            await self.sink.discovered(
+                deviceID: device.id,
+                system: discovery.system,
+                interfaces: discovery.interfaces,
+                at: outcome.measuredAt
+            )
+        }
+        if !outcome.measurements.isEmpty {
+            await self.sink.measured(deviceID: device.id, outcome.measurements, at: outcome.measuredAt)
+        }
+        if !outcome.events.isEmpty {
+            for event in outcome.events {
+                logger.notice("snmp: \(event.message)", metadata: ["snmp.event": "\(event.kind.rawValue)"])
+            }
+            await self.sink.recorded(deviceID: device.id, outcome.events)
+        }
+        await self.sink.completed(outcome.report)
+        self.metrics.record(outcome.report, device: device.name)
+        if let error = outcome.report.error {
+            logger.info("snmp: poll failed: \(error)")
+        }
+    }
+
+    /// A random offset within the first interval, so devices added together do not poll together.
+    static func jitter(within interval: Duration) -> Duration {
+        let milliseconds = max(1, interval.components.seconds * 1000)
+        return .milliseconds(Int64.random(in: 0..<milliseconds))
+    }
+}
