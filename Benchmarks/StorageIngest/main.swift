@@ -1,7 +1,8 @@
 // storage-ingest-bench: ingests a polling-shaped workload through the real SampleWriter into a
 // fresh database, then times the sqlite3 CLI importing the same rows from CSV.
 //
-// Usage: storage-ingest-bench [--samples N] [--series N] [--dir DIRECTORY] [--skip-sqlite3]
+// Usage: storage-ingest-bench [--samples N] [--series N] [--batch-size N] [--queue-capacity N]
+//                             [--dir DIRECTORY] [--skip-sqlite3]
 // Build in release: swift build -c release --product storage-ingest-bench
 
 import Foundation
@@ -43,7 +44,13 @@ func format(_ value: Double) -> String {
 
 // MARK: netmond SampleWriter
 
-let configuration = StorageConfiguration(path: directory + "/netmond.db")
+var configuration = StorageConfiguration(path: directory + "/netmond.db")
+if let batchSize = Int(options["--batch-size"] ?? "") {
+    configuration.batchSize = batchSize
+}
+if let queueCapacity = Int(options["--queue-capacity"] ?? "") {
+    configuration.queueCapacity = queueCapacity
+}
 let database = try NetmonDatabase.open(configuration: configuration, logger: logger)
 let writer = SampleWriter(database: database, configuration: configuration, logger: logger)
 print("workload: \(workload.sampleCount) samples, \(seriesCount) series, 60 s apart per series")

@@ -72,7 +72,12 @@ struct DurabilityTests {
         var reported: [Int: Int64] = [:]
         for run in 1...Self.runs {
             let lifetime = Duration.milliseconds(Int.random(in: 80...600, using: &generator))
-            reported[run] = try await Self.runAndKill(executable: executable, database: path, run: run, lifetime: lifetime)
+            reported[run] = try await Self.runAndKill(
+                executable: executable,
+                database: path,
+                run: run,
+                lifetime: lifetime
+            )
         }
         #expect(reported.values.filter { $0 > 0 }.count >= Self.runs / 2, "too few runs committed anything")
 

@@ -7,25 +7,32 @@ import NetmonCore
 enum SampleBatchInserter {
     static let insertSQL = "INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)"
     static let latestSQL = """
-        INSERT INTO series_latest (series_id, ts, value) VALUES (?, ?, ?)
-        ON CONFLICT (series_id) DO UPDATE SET ts = excluded.ts, value = excluded.value
-        WHERE excluded.ts >= series_latest.ts
+        INSERT INTO series_latest (series_id, ts, value, first_ts) VALUES (?, ?, ?, ?)
+        ON CONFLICT (series_id) DO UPDATE SET
+            first_ts = min(first_ts, excluded.first_ts),
+            value = CASE WHEN excluded.ts >= ts THEN excluded.value ELSE value END,
+            ts = max(ts, excluded.ts)
         """
 
-    /// Writes `samples`, which must be sorted by (series, timestamp), inside the current transaction.
+    /// Writes `samples` inside the current transaction. Samples of one series must be in time order
+    /// within each run of that series (the writer sorts by time bucket, series, time).
     static func insert(sorted samples: ArraySlice<Sample>, db: Database) throws {
         let insert = try db.cachedStatement(sql: Self.insertSQL)
         let latest = try db.cachedStatement(sql: Self.latestSQL)
         let insertHandle = insert.sqliteStatement
         let latestHandle = latest.sqliteStatement
         var index = samples.startIndex
+        var runStart = samples.startIndex
         while index < samples.endIndex {
             let sample = samples[index]
             try Self.step(insertHandle, sample, db: db)
             let next = samples.index(after: index)
-            // Sorted input: the last sample of each series run is the series' newest in the batch.
+            // A run of one series holds its samples in time order: its first is the oldest, its
+            // last the newest. The upsert keeps the oldest and newest overall.
             if next == samples.endIndex || samples[next].seriesID != sample.seriesID {
+                sqlite3_bind_int64(latestHandle, 4, samples[runStart].timestamp)
                 try Self.step(latestHandle, sample, db: db)
+                runStart = next
             }
             index = next
         }
