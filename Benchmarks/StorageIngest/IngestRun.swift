@@ -1,5 +1,6 @@
 import NetmonCore
 import Storage
+import Synchronization
 
 /// Feeds `workload` to `writer` while it runs, then shuts it down; returns the refused submits.
 func ingest(_ workload: IngestWorkload, through writer: SampleWriter) async throws -> Int {
@@ -21,4 +22,17 @@ func ingest(_ workload: IngestWorkload, through writer: SampleWriter) async thro
         try await group.waitForAll()
     }
     return refusals
+}
+
+/// Sums the commit durations the writer reports.
+final class CommitTime: Sendable {
+    private let sum = Mutex<Duration>(.zero)
+
+    func add(_ duration: Duration) {
+        self.sum.withLock { $0 += duration }
+    }
+
+    var total: Duration {
+        self.sum.withLock { $0 }
+    }
 }

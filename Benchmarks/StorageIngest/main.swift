@@ -52,7 +52,10 @@ if let queueCapacity = Int(options["--queue-capacity"] ?? "") {
     configuration.queueCapacity = queueCapacity
 }
 let database = try NetmonDatabase.open(configuration: configuration, logger: logger)
-let writer = SampleWriter(database: database, configuration: configuration, logger: logger)
+let commitTime = CommitTime()
+let writer = SampleWriter(database: database, configuration: configuration, logger: logger) { batch in
+    commitTime.add(batch.duration)
+}
 print("workload: \(workload.sampleCount) samples, \(seriesCount) series, 60 s apart per series")
 print(
     "writer: queueCapacity \(configuration.queueCapacity), batchSize \(configuration.batchSize), "
@@ -70,7 +73,8 @@ let netmondSize = fileSize(configuration.path)
 let netmondRate = rate(statistics.written, elapsed)
 print(
     "netmond SampleWriter: \(statistics.written) samples in \(elapsed), \(format(netmondRate)) samples/s, "
-        + "\(statistics.batchesCommitted) transactions, \(refusals) refused submits (retried)"
+        + "\(statistics.batchesCommitted) transactions (\(commitTime.total) in commits), "
+        + "\(refusals) refused submits (retried)"
 )
 print(
     "netmond on disk: \(netmondSize) bytes after checkpoint, "
