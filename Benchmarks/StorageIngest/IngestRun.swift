@@ -14,7 +14,7 @@ func ingest(_ workload: IngestWorkload, through writer: SampleWriter) async thro
             // the writer at full speed.
             while !writer.submit(round) {
                 refusals += 1
-                try await Task.sleep(for: .microseconds(200))
+                try await Task.sleep(for: .milliseconds(1))
             }
         }
         // Cancellation makes the writer stop accepting, write everything accepted, and return.
