@@ -1,5 +1,6 @@
 import NetmonCore
 import Storage
+import Synchronization
 
 /// Feeds `workload` to `writer` while it runs, then shuts it down; returns the refused submits.
 func ingest(_ workload: IngestWorkload, through writer: SampleWriter) async throws -> Int {
@@ -13,7 +14,7 @@ func ingest(_ workload: IngestWorkload, through writer: SampleWriter) async thro
             // the writer at full speed.
             while !writer.submit(round) {
                 refusals += 1
-                try await Task.sleep(for: .microseconds(200))
+                try await Task.sleep(for: .milliseconds(1))
             }
         }
         // Cancellation makes the writer stop accepting, write everything accepted, and return.
@@ -21,4 +22,17 @@ func ingest(_ workload: IngestWorkload, through writer: SampleWriter) async thro
         try await group.waitForAll()
     }
     return refusals
+}
+
+/// Sums the commit durations the writer reports.
+final class CommitTime: Sendable {
+    private let sum = Mutex<Duration>(.zero)
+
+    func add(_ duration: Duration) {
+        self.sum.withLock { $0 += duration }
+    }
+
+    var total: Duration {
+        self.sum.withLock { $0 }
+    }
 }

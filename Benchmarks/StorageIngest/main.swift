@@ -1,7 +1,8 @@
 // storage-ingest-bench: ingests a polling-shaped workload through the real SampleWriter into a
 // fresh database, then times the sqlite3 CLI importing the same rows from CSV.
 //
-// Usage: storage-ingest-bench [--samples N] [--series N] [--dir DIRECTORY] [--skip-sqlite3]
+// Usage: storage-ingest-bench [--samples N] [--series N] [--batch-size N] [--queue-capacity N]
+//                             [--dir DIRECTORY] [--skip-sqlite3]
 // Build in release: swift build -c release --product storage-ingest-bench
 
 import Foundation
@@ -43,9 +44,18 @@ func format(_ value: Double) -> String {
 
 // MARK: netmond SampleWriter
 
-let configuration = StorageConfiguration(path: directory + "/netmond.db")
+var configuration = StorageConfiguration(path: directory + "/netmond.db")
+if let batchSize = Int(options["--batch-size"] ?? "") {
+    configuration.batchSize = batchSize
+}
+if let queueCapacity = Int(options["--queue-capacity"] ?? "") {
+    configuration.queueCapacity = queueCapacity
+}
 let database = try NetmonDatabase.open(configuration: configuration, logger: logger)
-let writer = SampleWriter(database: database, configuration: configuration, logger: logger)
+let commitTime = CommitTime()
+let writer = SampleWriter(database: database, configuration: configuration, logger: logger) { batch in
+    commitTime.add(batch.duration)
+}
 print("workload: \(workload.sampleCount) samples, \(seriesCount) series, 60 s apart per series")
 print(
     "writer: queueCapacity \(configuration.queueCapacity), batchSize \(configuration.batchSize), "
@@ -63,7 +73,8 @@ let netmondSize = fileSize(configuration.path)
 let netmondRate = rate(statistics.written, elapsed)
 print(
     "netmond SampleWriter: \(statistics.written) samples in \(elapsed), \(format(netmondRate)) samples/s, "
-        + "\(statistics.batchesCommitted) transactions, \(refusals) refused submits (retried)"
+        + "\(statistics.batchesCommitted) transactions (\(commitTime.total) in commits), "
+        + "\(refusals) refused submits (retried)"
 )
 print(
     "netmond on disk: \(netmondSize) bytes after checkpoint, "

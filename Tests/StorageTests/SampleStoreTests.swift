@@ -62,12 +62,19 @@ struct SampleStoreTests {
             #expect(latest.first { $0.seriesID == 1 } == Sample(seriesID: 1, timestamp: 3_000, value: 3))
             #expect(latest.first { $0.seriesID == 2 }?.value.isNaN == true)
 
-            // A newer sample replaces the latest value; a late, older one does not.
+            // A newer sample replaces the latest value; a late, older one does not, but range reads
+            // still find it (series_latest.first_ts moves back).
             try await Self.write(
-                [Sample(seriesID: 1, timestamp: 4_000, value: 4), Sample(seriesID: 2, timestamp: 4_000, value: 40)],
+                [
+                    Sample(seriesID: 1, timestamp: 4_000, value: 4),
+                    Sample(seriesID: 2, timestamp: 4_000, value: 40),
+                    Sample(seriesID: 1, timestamp: 500, value: 0.5),
+                ],
                 database: database,
                 configuration: configuration
             )
+            let all = try await store.samples(seriesID: 1, from: 0, to: 1_000_000_000)
+            #expect(all.map(\.timestamp) == [500, 1_000, 2_000, 3_000, 4_000])
             latest = try await store.latest(seriesIDs: [1, 2])
             #expect(latest.first { $0.seriesID == 1 } == Sample(seriesID: 1, timestamp: 4_000, value: 4))
             #expect(latest.first { $0.seriesID == 2 }?.timestamp == 5_000)

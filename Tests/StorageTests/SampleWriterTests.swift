@@ -175,3 +175,38 @@ final class CommitLog: Sendable {
         self.storage.withLock { $0 }
     }
 }
+
+@Suite("SampleWriter failures")
+struct SampleWriterFailureTests {
+    @Test("a batch that never commits is retried, then discarded and counted; later batches still land")
+    func failingBatch() async throws {
+        try await withTemporaryDatabase(batchSize: 100) { database, configuration in
+            try await database.pool.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TEMP TRIGGER refuse_negative BEFORE INSERT ON samples WHEN NEW.value < 0
+                        BEGIN SELECT RAISE(ABORT, 'refused by test'); END
+                        """
+                )
+            }
+            let writer = SampleWriter(database: database, configuration: configuration, logger: quietLogger)
+            let good = SampleWriterTests.samples(0..<100, seriesCount: 5)
+            var bad = SampleWriterTests.samples(100..<200, seriesCount: 5)
+            bad[50].value = -1
+            let later = SampleWriterTests.samples(200..<300, seriesCount: 5)
+            #expect(writer.submit(good) && writer.submit(bad) && writer.submit(later))
+            try await testGracefulShutdown { trigger in
+                trigger.triggerGracefulShutdown()
+                try await writer.run()
+            }
+            let statistics = writer.statistics
+            #expect(statistics.commitErrors == SampleWriter.maximumAttempts)
+            #expect(statistics.discarded == 100)
+            #expect(statistics.written == 200)
+            #expect(statistics.batchesCommitted == 2)
+            #expect(statistics.queueDepth == 0)
+            let stored = try await SampleStore(database: database).sampleCount()
+            #expect(stored == 200)
+        }
+    }
+}

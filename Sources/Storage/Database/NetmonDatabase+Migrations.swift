@@ -4,6 +4,10 @@ extension NetmonDatabase {
     /// The identifier of the newest migration, reported in logs.
     static let currentSchemaVersion = "v1"
 
+    /// The width of the time buckets of the `samples` index (10 minutes, in milliseconds). It is
+    /// written literally in the v1 index and must match it: queries repeat the expression.
+    static let sampleBucketMilliseconds: Int64 = 600_000
+
     /// Every schema change of netmond, in order. Never edit a shipped migration: add a new one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -15,9 +19,16 @@ extension NetmonDatabase {
     ///
     /// Times of inventory rows are UTC epoch seconds; sample times are UTC epoch milliseconds.
     /// `samples` holds raw samples only: rollups and compressed history get their own tables later.
-    /// It is a rowid table (append order) with an index on `(series_id, ts)`, which ingests far faster
-    /// than a `WITHOUT ROWID` table keyed by `(series_id, ts)`. It has no foreign key, to keep ingest
-    /// free of per-row lookups: whoever deletes a series deletes its samples and latest value too.
+    /// It is a rowid table (append order). Its index is keyed by a 10-minute time bucket first
+    /// (`ts / 600000`, ``sampleBucketMilliseconds``), then `(series_id, ts)`: a plain
+    /// `(series_id, ts)` index makes every transaction rewrite one index page per series (10,000
+    /// series polled together: ~40 MB of WAL per 20,000 samples, ~0.1M samples/s), while the bucket
+    /// keeps the pages a transaction touches few and recent (~0.5M samples/s measured). Range reads
+    /// seek once per bucket (`ts / 600000 IN (...) AND series_id = ? AND ts >= ? AND ts < ?`).
+    /// `series_latest` holds each series' newest sample (`ts`, `value`) and the time of its oldest raw
+    /// sample (`first_ts`, which bounds range reads; retention must raise it when it deletes).
+    /// The table has no foreign key, to keep ingest free of per-row lookups: whoever deletes a
+    /// series deletes its samples and latest value too.
     static func migrateV1(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -72,10 +83,11 @@ extension NetmonDatabase {
                     ts INTEGER NOT NULL,
                     value REAL
                 );
-                CREATE INDEX samples_by_series_ts ON samples (series_id, ts);
+                CREATE INDEX samples_by_bucket_series_ts ON samples (ts / 600000, series_id, ts);
 
                 CREATE TABLE series_latest (
                     series_id INTEGER PRIMARY KEY,
+                    first_ts INTEGER NOT NULL,
                     ts INTEGER NOT NULL,
                     value REAL
                 );

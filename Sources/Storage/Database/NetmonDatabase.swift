@@ -17,7 +17,7 @@ public struct NetmonDatabase: Sendable {
     /// Opens (creating if needed) the database at `configuration.path` and migrates its schema.
     ///
     /// The connection uses WAL, `synchronous=NORMAL`, the configured busy timeout and
-    /// `journal_size_limit`, with foreign keys enforced.
+    /// `journal_size_limit` (also the WAL size that triggers a checkpoint), with foreign keys enforced.
     ///
     /// - Throws: ``StorageError`` with code ``StorageError/Code/directoryMissing`` or
     ///   ``StorageError/Code/directoryNotWritable`` when the file's directory is unusable,
@@ -100,6 +100,10 @@ public struct NetmonDatabase: Sendable {
         grdb.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA journal_size_limit = \(journalSizeLimit)")
+            // Checkpoint when the WAL reaches the size it is truncated to, not every 1,000 pages:
+            // each checkpoint syncs the database file, and ingest commits often.
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1_000, journalSizeLimit / max(512, pageSize)))")
         }
         return grdb
     }

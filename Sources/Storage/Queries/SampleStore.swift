@@ -49,18 +49,42 @@ public struct SampleStore: Sendable {
             return []
         }
         return try await self.database.pool.read { db in
-            let rows = try Row.fetchCursor(
+            // series_latest bounds the series' samples: clamp the buckets to seek to them.
+            let bounds = try Row.fetchOne(
                 db,
-                sql: """
-                    SELECT series_id, ts, value FROM samples
-                    WHERE series_id = ? AND ts >= ? AND ts < ?
-                    ORDER BY ts LIMIT ?
-                    """,
-                arguments: [seriesID, from, to, limit]
+                sql: "SELECT first_ts, ts FROM series_latest WHERE series_id = ?",
+                arguments: [seriesID]
             )
+            guard let bounds else {
+                return []
+            }
+            let start = max(from, bounds[0] as Int64)
+            let end = min(to, (bounds[1] as Int64) + 1)
+            guard start < end else {
+                return []
+            }
+            let bucket = NetmonDatabase.sampleBucketMilliseconds
             var result: [Sample] = []
-            while let row = try rows.next() {
-                result.append(Self.sample(row))
+            // One index seek per 10-minute bucket, a few hundred buckets per statement, in time order.
+            // Swift's `/` truncates toward zero like SQLite's, so these are the index's buckets.
+            var firstBucket = start / bucket
+            let lastBucket = (end - 1) / bucket
+            while firstBucket <= lastBucket, result.count < limit {
+                let chunkEnd = min(lastBucket, firstBucket + 499)
+                let buckets = (firstBucket...chunkEnd).map(String.init).joined(separator: ",")
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT series_id, ts, value FROM samples
+                        WHERE ts / 600000 IN (\(buckets)) AND series_id = ? AND ts >= ? AND ts < ?
+                        ORDER BY ts LIMIT ?
+                        """,
+                    arguments: [seriesID, start, end, limit - result.count]
+                )
+                while let row = try rows.next() {
+                    result.append(Self.sample(row))
+                }
+                firstBucket = chunkEnd + 1
             }
             return result
         }

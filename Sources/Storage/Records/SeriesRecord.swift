@@ -26,8 +26,13 @@ public struct SeriesKey: Hashable, Sendable {
     public var kind: SeriesKind
 
     /// Creates a series key.
-    public init(deviceID: Int64? = nil, interfaceID: Int64? = nil, metric: String, unit: String = "", kind: SeriesKind)
-    {
+    public init(
+        deviceID: Int64? = nil,
+        interfaceID: Int64? = nil,
+        metric: String,
+        unit: String = "",
+        kind: SeriesKind
+    ) {
         self.deviceID = deviceID
         self.interfaceID = interfaceID
         self.metric = metric

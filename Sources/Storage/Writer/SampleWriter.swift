@@ -162,8 +162,12 @@ public final class SampleWriter: Service, Sendable {
     }
 
     private func writeBatch(_ batch: ArraySlice<Sample>, lastSequence: UInt64) async {
+        // In index order (time bucket, series, time): each index page is visited once per batch.
+        let bucket = NetmonDatabase.sampleBucketMilliseconds
         var sorted = Array(batch)
-        sorted.sort { ($0.seriesID, $0.timestamp) < ($1.seriesID, $1.timestamp) }
+        sorted.sort {
+            ($0.timestamp / bucket, $0.seriesID, $0.timestamp) < ($1.timestamp / bucket, $1.seriesID, $1.timestamp)
+        }
         for attempt in 1...Self.maximumAttempts {
             let clock = ContinuousClock()
             let start = clock.now
