@@ -2,7 +2,7 @@ internal import GRDB
 
 extension NetmonDatabase {
     /// The identifier of the newest migration, reported in logs.
-    static let currentSchemaVersion = "v1"
+    static let currentSchemaVersion = "v2"
 
     /// The width of the time buckets of the `samples` index (10 minutes, in milliseconds). It is
     /// written literally in the v1 index and must match it: queries repeat the expression.
@@ -12,6 +12,7 @@ extension NetmonDatabase {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: Self.migrateV1)
+        migrator.registerMigration("v2", migrate: Self.migrateV2)
         return migrator
     }
 

@@ -10,11 +10,13 @@ public final class SeriesRegistry: Sendable {
         var deviceID: Int64?
         var interfaceID: Int64?
         var metric: String
+        var instance: String
 
         init(_ key: SeriesKey) {
             self.deviceID = key.deviceID
             self.interfaceID = key.interfaceID
             self.metric = key.metric
+            self.instance = key.instance
         }
     }
 
@@ -65,9 +67,10 @@ public final class SeriesRegistry: Sendable {
             db,
             sql: """
                 SELECT * FROM series
-                WHERE ifnull(device_id, 0) = ifnull(?, 0) AND ifnull(interface_id, 0) = ifnull(?, 0) AND metric = ?
+                WHERE ifnull(device_id, 0) = ifnull(?, 0) AND ifnull(interface_id, 0) = ifnull(?, 0)
+                    AND metric = ? AND instance = ?
                 """,
-            arguments: [key.deviceID, key.interfaceID, key.metric]
+            arguments: [key.deviceID, key.interfaceID, key.metric, key.instance]
         )
         if let existing {
             return existing

@@ -12,7 +12,7 @@ public enum SeriesKind: String, Codable, Sendable, Hashable, CaseIterable {
 
 /// The identity and description of a metric series: what a ``SeriesRegistry`` gets or creates.
 ///
-/// Its identity is (device, interface, metric); `unit` and `kind` describe it.
+/// Its identity is (device, interface, metric, instance); `unit` and `kind` describe it.
 public struct SeriesKey: Hashable, Sendable {
     /// The device measured, if any.
     public var deviceID: Int64?
@@ -20,6 +20,9 @@ public struct SeriesKey: Hashable, Sendable {
     public var interfaceID: Int64?
     /// The metric name, OID-free (`if_in_octets`).
     public var metric: String
+    /// Which of several objects of the same metric on one device (a processor index, a storage
+    /// area's name, a sensor); empty when there is one.
+    public var instance: String
     /// The unit (`bytes`, `bits/s`, `celsius`), or empty.
     public var unit: String
     /// How values are read.
@@ -30,12 +33,14 @@ public struct SeriesKey: Hashable, Sendable {
         deviceID: Int64? = nil,
         interfaceID: Int64? = nil,
         metric: String,
+        instance: String = "",
         unit: String = "",
         kind: SeriesKind
     ) {
         self.deviceID = deviceID
         self.interfaceID = interfaceID
         self.metric = metric
+        self.instance = instance
         self.unit = unit
         self.kind = kind
     }
@@ -51,6 +56,8 @@ public struct SeriesRecord: Codable, Sendable, Hashable, Identifiable {
     public var interfaceID: Int64?
     /// The metric name.
     public var metric: String
+    /// The instance, or empty.
+    public var instance: String
     /// The unit, or empty.
     public var unit: String
     /// How values are read.
@@ -62,6 +69,7 @@ public struct SeriesRecord: Codable, Sendable, Hashable, Identifiable {
         self.deviceID = key.deviceID
         self.interfaceID = key.interfaceID
         self.metric = key.metric
+        self.instance = key.instance
         self.unit = key.unit
         self.kind = key.kind
     }
@@ -72,6 +80,7 @@ public struct SeriesRecord: Codable, Sendable, Hashable, Identifiable {
             deviceID: self.deviceID,
             interfaceID: self.interfaceID,
             metric: self.metric,
+            instance: self.instance,
             unit: self.unit,
             kind: self.kind
         )
@@ -82,6 +91,7 @@ public struct SeriesRecord: Codable, Sendable, Hashable, Identifiable {
         case deviceID = "device_id"
         case interfaceID = "interface_id"
         case metric
+        case instance
         case unit
         case kind
     }
