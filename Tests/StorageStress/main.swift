@@ -35,7 +35,6 @@ let configuration = StorageConfiguration(
     flushInterval: .milliseconds(20)
 )
 
-
 let database = try NetmonDatabase.open(configuration: configuration, logger: logger)
 let writer = SampleWriter(database: database, configuration: configuration, logger: logger) { batch in
     Output.line("committed \(batch.lastSequence)")

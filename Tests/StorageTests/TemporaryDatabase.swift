@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NetmonCore
+
 @testable import Storage
 
 /// A fresh directory under the system temporary directory, removed by ``remove()``.

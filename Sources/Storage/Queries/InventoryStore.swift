@@ -58,7 +58,11 @@ public struct InventoryStore: Sendable {
     /// Makes the stored interfaces of `deviceID` match a fresh walk: upserts `interfaces` by
     /// `ifIndex` (clearing `removedAt`), and marks the device's other present interfaces removed at
     /// `now` (epoch seconds). Returns the present interfaces, by `ifIndex`.
-    public func syncInterfaces(deviceID: Int64, _ interfaces: [InterfaceRecord], now: Int64) async throws
+    public func syncInterfaces(
+        deviceID: Int64,
+        _ interfaces: [InterfaceRecord],
+        now: Int64
+    ) async throws
         -> [InterfaceRecord]
     {
         try await self.database.pool.write { db in
@@ -80,7 +84,8 @@ public struct InventoryStore: Sendable {
                 .filter(Column("device_id") == deviceID && Column("removed_at") == nil)
                 .filter(!present.contains(Column("if_index")))
                 .updateAll(db, Column("removed_at").set(to: now))
-            return try InterfaceRecord
+            return
+                try InterfaceRecord
                 .filter(Column("device_id") == deviceID && Column("removed_at") == nil)
                 .order(Column("if_index"))
                 .fetchAll(db)

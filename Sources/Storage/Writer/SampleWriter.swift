@@ -1,7 +1,7 @@
 import Dispatch
 internal import GRDB
-import Metrics
 public import Logging
+import Metrics
 public import NetmonCore
 public import ServiceLifecycle
 
