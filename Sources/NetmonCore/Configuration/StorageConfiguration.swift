@@ -16,7 +16,7 @@ public struct StorageConfiguration: Sendable, Equatable {
     public init(
         path: String = "/var/lib/netmond/netmond.db",
         queueCapacity: Int = 500_000,
-        batchSize: Int = 20_000,
+        batchSize: Int = 100_000,
         flushInterval: Duration = .seconds(1),
         busyTimeout: Duration = .seconds(5),
         journalSizeLimit: Int = 64 * 1024 * 1024
