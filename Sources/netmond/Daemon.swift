@@ -15,7 +15,8 @@ struct DaemonStartError: Error {
 /// Composes every netmond service into one `ServiceGroup` and runs it until SIGTERM or SIGINT.
 ///
 /// Services are listed in dependency order; the group shuts them down in reverse, so the HTTP
-/// server stops taking requests before the storage writer makes its final flush.
+/// server stops taking requests and the poller stops polling before the storage writer makes its
+/// final flush.
 struct Daemon {
     let configuration: NetmondConfiguration
     let registry: PrometheusCollectorRegistry
@@ -24,6 +25,7 @@ struct Daemon {
     func run() async throws {
         let startedAt = ContinuousClock.now
         NetSNMPLibrary.initialize()
+        ProcessLimits.raiseOpenFileLimit(logger: self.logger)
         self.registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "netmond",
@@ -41,6 +43,20 @@ struct Daemon {
             throw DaemonStartError(message: "\(error)")
         }
         let writer = SampleWriter(database: database, configuration: self.configuration.storage, logger: self.logger)
+        let snmpSink = SNMPStorageSink(
+            database: database,
+            writer: writer,
+            registry: SeriesRegistry(database: database),
+            logger: self.logger
+        )
+        let snmpDevices = self.configuration.snmp.devices
+        let poller = SNMPPollScheduler(
+            engine: SNMPEngine(logger: self.logger),
+            configuration: self.configuration.snmp,
+            devices: { try await snmpSink.seed(snmpDevices) },
+            sink: snmpSink,
+            logger: self.logger
+        )
 
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
@@ -55,6 +71,7 @@ struct Daemon {
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: writer, serviceName: "storage-writer"),
+                .init(service: poller, serviceName: "snmp-poller"),
                 .init(service: http, serviceName: "http"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,5 +1,13 @@
 /// One value a poll produced, before it becomes a sample of a stored series.
 public struct Measurement: Sendable, Hashable {
+    /// How the value reads.
+    public enum Kind: String, Sendable, Hashable {
+        /// A value as the device gave it (a status, a temperature, a load).
+        case gauge
+        /// A per-second rate computed from two counter readings.
+        case rate
+    }
+
     /// An OID-free metric name, e.g. `if_in_octets` (a rate in B/s) or `cpu_load_percent`.
     public var metric: String
     public var unit: String
@@ -9,13 +17,22 @@ public struct Measurement: Sendable, Hashable {
     /// when there is only one.
     public var instance: String
     public var value: Double
+    public var kind: Kind
 
-    public init(metric: String, unit: String, ifIndex: Int? = nil, instance: String = "", value: Double) {
+    public init(
+        metric: String,
+        unit: String,
+        ifIndex: Int? = nil,
+        instance: String = "",
+        value: Double,
+        kind: Kind = .gauge
+    ) {
         self.metric = metric
         self.unit = unit
         self.ifIndex = ifIndex
         self.instance = instance
         self.value = value
+        self.kind = kind
     }
 }
 

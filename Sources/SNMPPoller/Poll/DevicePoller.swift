@@ -151,7 +151,13 @@ public struct DevicePoller: Sendable {
             )
             if let rate = self.rate(key, reading, limit: nil, outcome: &outcome) {
                 outcome.measurements.append(
-                    Measurement(metric: counter.metric, unit: counter.unit, instance: counter.instance, value: rate)
+                    Measurement(
+                        metric: counter.metric,
+                        unit: counter.unit,
+                        instance: counter.instance,
+                        value: rate,
+                        kind: .rate
+                    )
                 )
             }
         }
@@ -245,7 +251,7 @@ public struct DevicePoller: Sendable {
                     )
                 else { continue }
                 outcome.measurements.append(
-                    Measurement(metric: counter.metric, unit: counter.unit, ifIndex: index, value: rate)
+                    Measurement(metric: counter.metric, unit: counter.unit, ifIndex: index, value: rate, kind: .rate)
                 )
                 if counter.isOctets, let speed = interface.speedBitsPerSecond {
                     let direction = counter.metric == "if_in_octets" ? "in" : "out"

@@ -28,20 +28,27 @@ public struct EventStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let rows = try events.map { event in
-            (event, event.ifIndex.flatMap { interfaceIDs[$0] }, String(decoding: try encoder.encode(event.details), as: UTF8.self))
+            (
+                event, event.ifIndex.flatMap { interfaceIDs[$0] },
+                String(decoding: try encoder.encode(event.details), as: UTF8.self)
+            )
         }
         try await self.database.pool.write { db in
             let statement = try db.cachedStatement(
-                sql: "INSERT INTO events (device_id, interface_id, kind, ts, message, details) VALUES (?, ?, ?, ?, ?, ?)"
+                sql:
+                    "INSERT INTO events (device_id, interface_id, kind, ts, message, details) VALUES (?, ?, ?, ?, ?, ?)"
             )
             for (event, interfaceID, details) in rows {
-                try statement.execute(arguments: [deviceID, interfaceID, event.kind.rawValue, event.time, event.message, details])
+                try statement.execute(arguments: [
+                    deviceID, interfaceID, event.kind.rawValue, event.time, event.message, details,
+                ])
             }
         }
     }
 
     /// Events in `[from, to)` (UTC epoch ms), newest first, optionally of one device, at most `limit`.
-    public func events(from: Int64, to: Int64, deviceID: Int64? = nil, limit: Int = 1000) async throws -> [StoredEvent] {
+    public func events(from: Int64, to: Int64, deviceID: Int64? = nil, limit: Int = 1000) async throws -> [StoredEvent]
+    {
         try await self.database.pool.read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -71,7 +78,8 @@ public struct EventStore: Sendable {
 
     /// Records the outcome of a poll in `device_status`.
     public func recordPoll(_ report: PollReport, reachable: Bool?) async throws {
-        let milliseconds = Double(report.duration.components.seconds) * 1000
+        let milliseconds =
+            Double(report.duration.components.seconds) * 1000
             + Double(report.duration.components.attoseconds) / 1e15
         try await self.database.pool.write { db in
             try db.execute(
