@@ -17,7 +17,7 @@ struct NetmonDatabaseTests {
         let tables = try await first.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        for table in ["devices", "interfaces", "samples", "series", "series_latest"] {
+        for table in ["devices", "interfaces", "samples", "series", "series_latest", "events", "device_status"] {
             #expect(tables.contains(table), "missing table \(table)")
         }
         let pragmas = try await first.pool.write { db in
@@ -46,7 +46,7 @@ struct NetmonDatabaseTests {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM samples")
             )
         }
-        #expect(migrations == 1)
+        #expect(migrations == 2)
         #expect(samples == 1)
         try await second.checkHealth()
     }

@@ -236,7 +236,7 @@ public struct DevicePoller: Sendable {
                 let reading = CounterReading(
                     value: value.value,
                     width: value.width,
-                    agentUptime: uptime,
+                    agentUptime: value.uptime ?? uptime,
                     wallTime: outcome.measuredAt,
                     discontinuityMarker: polled.discontinuity[index]
                 )

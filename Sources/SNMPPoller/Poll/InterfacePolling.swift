@@ -4,7 +4,8 @@ import NetmonCore
 /// statuses and discontinuity markers, in one multi-column walk.
 enum InterfacePolling {
     struct Result: Sendable {
-        var counters: [Int: [InterfaceCounter: (value: UInt64, width: CounterReading.Width)]] = [:]
+        /// Counter values by interface, each with the agent's sysUpTime of the response it came in.
+        var counters: [Int: [InterfaceCounter: (value: UInt64, width: CounterReading.Width, uptime: UInt32?)]] = [:]
         var operStatus: [Int: Int] = [:]
         var adminStatus: [Int: Int] = [:]
         var discontinuity: [Int: UInt32] = [:]
@@ -24,22 +25,26 @@ enum InterfacePolling {
         }
         let statusColumns =
             [IFMIB.ifOperStatus, IFMIB.ifAdminStatus] + (anyHC ? [IFMIB.ifCounterDiscontinuityTime] : [])
-        let columns = try await client.walkColumns(plan.map(\.oid) + statusColumns, maxRepetitions: maxRepetitions)
+        let columns = try await client.walkColumns(
+            plan.map(\.oid) + statusColumns,
+            maxRepetitions: maxRepetitions,
+            withAgentUptime: true
+        )
 
         var result = Result()
         for (position, entry) in plan.enumerated() {
             guard let counter = entry.counter else { continue }
-            for varBind in columns[position] {
-                guard let index = self.index(of: varBind.oid, under: entry.oid) else { continue }
+            for timed in columns[position] {
+                guard let index = self.index(of: timed.varBind.oid, under: entry.oid) else { continue }
                 result.varBinds += 1
                 // An interface without HC counters takes its 32-bit values; one with takes only 64-bit.
                 if entry.width == .bits32, counter.hc != nil, hcByIndex[index] == true { continue }
-                guard let value = self.counterValue(varBind.value, width: entry.width) else { continue }
-                result.counters[index, default: [:]][counter] = (value, entry.width)
+                guard let value = self.counterValue(timed.varBind.value, width: entry.width) else { continue }
+                result.counters[index, default: [:]][counter] = (value, entry.width, timed.agentUptime)
             }
         }
         for (offset, column) in statusColumns.enumerated() {
-            for varBind in columns[plan.count + offset] {
+            for varBind in columns[plan.count + offset].map(\.varBind) {
                 guard let index = self.index(of: varBind.oid, under: column),
                     let value = varBind.value.unsignedValue
                 else { continue }

@@ -33,8 +33,11 @@ public final class SNMPPollScheduler: Service, Sendable {
     }
 
     public func run() async throws {
+        defer { self.engine.shutdown() }
         guard self.configuration.enabled else {
             self.logger.notice("snmp: polling disabled (snmp.enabled: false)")
+            // A service that returns would end the daemon: wait for shutdown like the others.
+            try? await gracefulShutdown()
             return
         }
         let devices = try await self.devices()
@@ -47,7 +50,8 @@ public final class SNMPPollScheduler: Service, Sendable {
                 }
             }
         }
-        self.engine.shutdown()
+        // No devices, or every loop ended early: stay until shutdown (returning would end the daemon).
+        try? await gracefulShutdown()
         self.logger.info("snmp: poller stopped")
     }
 

@@ -1,3 +1,10 @@
+/// A binding read by a walk, with the agent's sysUpTime from the same response when asked for.
+public struct TimedVarBind: Sendable, Hashable {
+    public var varBind: VarBind
+    /// sysUpTime (centiseconds) carried by the response this binding came in.
+    public var agentUptime: UInt32?
+}
+
 /// Table walks: GETBULK on v2c/v3 (GETNEXT on v1), several columns at once, with back-off on
 /// `tooBig` and timeouts and protection against agents that loop.
 extension SNMPClient {
@@ -11,42 +18,64 @@ extension SNMPClient {
     ///
     /// - Throws: `SNMPError` with `.malformedResponse` when the agent returns OIDs that do not
     ///   increase (a loop) or more than `limit` bindings in all; the request's error otherwise.
+    public func walkColumns(_ roots: [OID], maxRepetitions: Int = 25, limit: Int = 1_000_000) async throws
+        -> [[VarBind]]
+    {
+        try await self.walkColumns(roots, maxRepetitions: maxRepetitions, limit: limit, withAgentUptime: false)
+            .map { $0.map(\.varBind) }
+    }
+
+    /// Like `walkColumns`, with sysUpTime asked in every request (as a GETBULK non-repeater), so
+    /// each binding carries the agent's time of the very response it came in: rates computed
+    /// from it do not depend on how long the walk or the poller took.
     public func walkColumns(
         _ roots: [OID],
         maxRepetitions: Int = 25,
-        limit: Int = 1_000_000
-    ) async throws
-        -> [[VarBind]]
-    {
-        if case .v1 = self.target.credentials, roots.count > 1 {
-            // v1 has no per-column end marker: noSuchName ends the whole request. One column at a time.
-            var results: [[VarBind]] = []
-            for root in roots { results.append(try await self.walk(root, limit: limit)) }
-            return results
-        }
-        var results = Array(repeating: [VarBind](), count: roots.count)
-        var cursors = roots
-        var active = Array(roots.indices)
-        var repetitions = max(1, maxRepetitions)
-        var total = 0
+        limit: Int = 1_000_000,
+        withAgentUptime: Bool
+    ) async throws -> [[TimedVarBind]] {
         let useBulk: Bool = {
             if case .v1 = self.target.credentials { return false }
             return true
         }()
+        if !useBulk, roots.count > 1 {
+            // v1 has no per-column end marker: noSuchName ends the whole request. One column at a time.
+            var results: [[TimedVarBind]] = []
+            for root in roots {
+                results.append(
+                    try await self.walkColumns([root], maxRepetitions: 1, limit: limit, withAgentUptime: withAgentUptime)[0]
+                )
+            }
+            return results
+        }
+        // GETNEXT of sysUpTime's column returns sysUpTime.0.
+        let clock: [OID] = withAgentUptime ? [OID(Array(SystemMIB.sysUpTime.components.dropLast()))] : []
+        var results = Array(repeating: [TimedVarBind](), count: roots.count)
+        var cursors = roots
+        var active = Array(roots.indices)
+        var repetitions = max(1, maxRepetitions)
+        var total = 0
 
         while !active.isEmpty {
             let asked = active.map { cursors[$0] }
-            let varBinds: [VarBind]
+            var varBinds: [VarBind]
             do {
-                varBinds =
-                    try await useBulk
-                    ? self.getBulk(asked, maxRepetitions: max(1, repetitions / asked.count))
-                    : self.getNext(asked)
+                varBinds = try await useBulk
+                    ? self.getBulk(
+                        clock + asked,
+                        nonRepeaters: clock.count,
+                        maxRepetitions: max(1, repetitions / asked.count)
+                    )
+                    : self.getNext(clock + asked)
             } catch let error as SNMPError where useBulk && repetitions > asked.count && Self.shouldBackOff(error) {
                 repetitions = max(asked.count, repetitions / 2)
                 continue
             } catch let error as SNMPError where !useBulk && error.errorStatus == 2 {
                 break  // v1 noSuchName: past the end of the MIB view
+            }
+            var uptime: UInt32?
+            if !clock.isEmpty, !varBinds.isEmpty {
+                if case .timeTicks(let ticks) = varBinds.removeFirst().value { uptime = ticks }
             }
             guard !varBinds.isEmpty else {
                 throw SNMPError(.malformedResponse, "an empty response to a walk request")
@@ -55,7 +84,6 @@ extension SNMPClient {
             for (position, varBind) in varBinds.enumerated() {
                 let column = active[position % asked.count]
                 if finished.contains(column) { continue }
-                let root = roots[column]
                 if varBind.value == .endOfMibView {
                     finished.insert(column)
                     continue
@@ -68,12 +96,12 @@ extension SNMPClient {
                         "the agent returned \(varBind.oid) after \(cursors[column]): OIDs not increasing, walk stopped"
                     )
                 }
-                guard varBind.oid.isDescendant(of: root), !varBind.value.isException else {
+                guard varBind.oid.isDescendant(of: roots[column]), !varBind.value.isException else {
                     finished.insert(column)
                     continue
                 }
                 cursors[column] = varBind.oid
-                results[column].append(varBind)
+                results[column].append(TimedVarBind(varBind: varBind, agentUptime: uptime))
                 total += 1
                 guard total <= limit else {
                     throw SNMPError(.malformedResponse, "more than \(limit) bindings in one walk, stopped")
