@@ -18,7 +18,11 @@ extension SNMPClient {
     ///
     /// - Throws: `SNMPError` with `.malformedResponse` when the agent returns OIDs that do not
     ///   increase (a loop) or more than `limit` bindings in all; the request's error otherwise.
-    public func walkColumns(_ roots: [OID], maxRepetitions: Int = 25, limit: Int = 1_000_000) async throws
+    public func walkColumns(
+        _ roots: [OID],
+        maxRepetitions: Int = 25,
+        limit: Int = 1_000_000
+    ) async throws
         -> [[VarBind]]
     {
         try await self.walkColumns(roots, maxRepetitions: maxRepetitions, limit: limit, withAgentUptime: false)
@@ -43,7 +47,12 @@ extension SNMPClient {
             var results: [[TimedVarBind]] = []
             for root in roots {
                 results.append(
-                    try await self.walkColumns([root], maxRepetitions: 1, limit: limit, withAgentUptime: withAgentUptime)[0]
+                    try await self.walkColumns(
+                        [root],
+                        maxRepetitions: 1,
+                        limit: limit,
+                        withAgentUptime: withAgentUptime
+                    )[0]
                 )
             }
             return results
@@ -60,7 +69,8 @@ extension SNMPClient {
             let asked = active.map { cursors[$0] }
             var varBinds: [VarBind]
             do {
-                varBinds = try await useBulk
+                varBinds =
+                    try await useBulk
                     ? self.getBulk(
                         clock + asked,
                         nonRepeaters: clock.count,
