@@ -78,6 +78,10 @@ let package = Package(
                 "NetmonCore",
                 "CPcap",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -160,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowCollectorTests",
-            dependencies: ["FlowCollector", "NetmonTesting"],
+            dependencies: ["FlowCollector", "NetmonTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,19 +9,22 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var http: HTTPConfiguration
     public var storage: StorageConfiguration
     public var snmp: SNMPConfiguration
+    public var flows: FlowConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
         log: LogConfiguration = .init(),
         http: HTTPConfiguration = .init(),
         storage: StorageConfiguration = .init(),
-        snmp: SNMPConfiguration = .init()
+        snmp: SNMPConfiguration = .init(),
+        flows: FlowConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
         self.http = http
         self.storage = storage
         self.snmp = snmp
+        self.flows = flows
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -96,6 +99,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.http = mapping["http"].map(HTTPConfiguration.init) ?? .init()
         self.storage = mapping["storage"].map(StorageConfiguration.init) ?? .init()
         self.snmp = mapping["snmp"].map(SNMPConfiguration.init) ?? .init()
+        self.flows = mapping["flows"].map(FlowConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -106,6 +110,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("http", self.http.configTree),
             ("storage", self.storage.configTree),
             ("snmp", self.snmp.configTree),
+            ("flows", self.flows.configTree),
         ])
     }
 }
