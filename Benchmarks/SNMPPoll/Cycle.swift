@@ -83,7 +83,11 @@ struct CycleTally {
 }
 
 /// Polls every device once with at most `concurrency` polls in flight.
-func runCycle(_ pollers: inout [DevicePoller], clients: [SNMPClient], concurrency: Int) async -> CycleTally {
+func runCycle(
+    _ pollers: [DevicePoller],
+    clients: [SNMPClient],
+    concurrency: Int
+) async -> (pollers: [DevicePoller], tally: CycleTally) {
     let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     var tally = CycleTally()
     var updated = pollers
@@ -110,8 +114,7 @@ func runCycle(_ pollers: inout [DevicePoller], clients: [SNMPClient], concurrenc
             }
         }
     }
-    pollers = updated
-    return tally
+    return (updated, tally)
 }
 
 /// getrusage(RUSAGE_SELF) and the wall clock at one instant.
@@ -123,7 +126,7 @@ struct Usage {
 
     static func now() -> Usage {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Usage(

@@ -60,7 +60,8 @@ var pollers = devices.map { DevicePoller(device: $0) }
 for cycle in 1...cycles {
     let agentStart = processCPUSeconds(agentPIDs)
     let start = Usage.now()
-    let tally = await runCycle(&pollers, clients: clients, concurrency: concurrency)
+    let (polled, tally) = await runCycle(pollers, clients: clients, concurrency: concurrency)
+    pollers = polled
     let used = Usage.now().since(start)
     let agentCPU = processCPUSeconds(agentPIDs) - agentStart
     let kind = cycle == 1 ? "first" : "steady"

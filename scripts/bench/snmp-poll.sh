@@ -7,6 +7,7 @@
 #     --concurrency C  netmond polls in flight (default 200 = snmp.max_concurrent_polls default)
 #     --parallel P     snmpbulkwalk processes in parallel (default 32)
 #     --skip-build     use the existing release binary
+#     --keep-fleet     leave the snmpsim fleet running at the end (a running fleet of the same size is reused)
 #
 # For each N: one netmond run (sessions opened, cycle 1 = discovery + interface counters + health,
 # cycle 2 = steady state), then snmpbulkwalk -v2c -On -Cr25 of system (1.3.6.1.2.1.1), ifTable
@@ -22,6 +23,7 @@ processes=12
 concurrency=200
 parallel=32
 build=1
+keep=0
 sizes=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrency="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
     --skip-build) build=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --keep-fleet) keep=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) sizes+=("$1"); shift ;;
   esac
 done
@@ -56,10 +59,10 @@ $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-
 echo "peers: $(snmpbulkwalk -V 2>&1 | head -1), snmpsim $("$REPO/.venv/bin/pip" show snmpsim 2>/dev/null | awk '/^Version/ {print $2}')"
 echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --parallel $parallel ${sizes[*]}"
 
-cleanup() { "$FLEET" down >/dev/null 2>&1 || "$FLEET" down; }
+cleanup() { [ "$keep" -eq 1 ] || "$FLEET" down >/dev/null 2>&1 || "$FLEET" down; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-"$FLEET" down >/dev/null
+# Reuses a running fleet of the same size; a different one makes `up` fail (run `down` first).
 timeout 900 "$FLEET" up "$max" "$processes"
 pids="$("$FLEET" pids | paste -sd,)"
 ticks="$(getconf CLK_TCK)"
@@ -92,7 +95,7 @@ for n in "${sizes[@]}"; do
   set +e
   timeout 900 /usr/bin/time -o "$DIR/results/peer-time-$n.txt" -f '%e %U %S %M' \
     xargs -P "$parallel" -L 1 snmpbulkwalk < "$jobs" 2> "$DIR/results/peer-stderr-$n.txt" \
-    | wc -l > "$DIR/results/peer-lines-$n.txt"
+    | grep -c '^\.1\.' > "$DIR/results/peer-lines-$n.txt"
   set -e
   after="$(sim_cpu)"
   read -r pwall puser psys prss < <(tail -n 1 "$DIR/results/peer-time-$n.txt")
