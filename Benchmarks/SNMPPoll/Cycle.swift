@@ -49,8 +49,10 @@ struct CycleTally {
         self.varBinds += outcome.report.varBinds
         self.measurements += outcome.measurements.count
         self.gaps += outcome.report.gaps
-        self.durations.append(Double(outcome.report.duration.components.attoseconds) / 1e15
-            + Double(outcome.report.duration.components.seconds) * 1000)
+        self.durations.append(
+            Double(outcome.report.duration.components.attoseconds) / 1e15
+                + Double(outcome.report.duration.components.seconds) * 1000
+        )
         if let error = outcome.report.error {
             self.failed += 1
             if error.lowercased().contains("timeout") || error.lowercased().contains("timed out") { self.timeouts += 1 }
