@@ -197,5 +197,15 @@ let package = Package(
             path: "Benchmarks/StorageIngest",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "snmp-poll-bench",
+            dependencies: [
+                "NetmonCore",
+                "SNMPPoller",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SNMPPoll",
+            swiftSettings: swiftSettings
+        ),
     ]
 )
