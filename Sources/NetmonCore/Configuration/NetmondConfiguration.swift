@@ -9,19 +9,23 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var http: HTTPConfiguration
     public var storage: StorageConfiguration
     public var snmp: SNMPConfiguration
+    /// Flow storage: raw and per-minute retention, top keys, writer queue (`flow_storage:`).
+    public var flowStorage: FlowStorageConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
         log: LogConfiguration = .init(),
         http: HTTPConfiguration = .init(),
         storage: StorageConfiguration = .init(),
-        snmp: SNMPConfiguration = .init()
+        snmp: SNMPConfiguration = .init(),
+        flowStorage: FlowStorageConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
         self.http = http
         self.storage = storage
         self.snmp = snmp
+        self.flowStorage = flowStorage
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -96,6 +100,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.http = mapping["http"].map(HTTPConfiguration.init) ?? .init()
         self.storage = mapping["storage"].map(StorageConfiguration.init) ?? .init()
         self.snmp = mapping["snmp"].map(SNMPConfiguration.init) ?? .init()
+        self.flowStorage = mapping["flow_storage"].map(FlowStorageConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -106,6 +111,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("http", self.http.configTree),
             ("storage", self.storage.configTree),
             ("snmp", self.snmp.configTree),
+            ("flow_storage", self.flowStorage.configTree),
         ])
     }
 }
