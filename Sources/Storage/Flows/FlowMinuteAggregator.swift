@@ -193,11 +193,18 @@ public struct FlowMinuteAggregator: Sendable {
         }
     }
 
-    /// Closes every minute whose end is at least the close delay before `now` (epoch ms) and returns
-    /// its rows, oldest minute first.
+    /// How far past the wall clock a record's minute may start and still wait to close (10
+    /// minutes): minutes further ahead (an exporter with a wrong clock) close at the next call, so
+    /// they can not pile up in memory.
+    public static let futureToleranceMilliseconds: Int64 = 600_000
+
+    /// Closes every minute whose end is at least the close delay before `now` (epoch ms), and every
+    /// minute more than ``futureToleranceMilliseconds`` ahead of it, and returns their rows, oldest
+    /// minute first.
     public mutating func closeMinutes(now: Int64) -> [FlowMinuteRow] {
         let closing = self.buckets.keys.filter {
             $0.minute + Self.minuteMilliseconds + self.closeDelayMilliseconds <= now
+                || $0.minute > now + Self.futureToleranceMilliseconds
         }
         return self.close(closing)
     }

@@ -350,9 +350,9 @@ public struct FlowQueries: Sendable {
             (row[index] as Int64?).map { T(truncatingIfNeeded: $0) }
         }
         var entry = FlowTrafficEntry(
-            packets: UInt64(clamping: (row[keyCount] as Int64?) ?? 0),
-            bytes: UInt64(clamping: (row[keyCount + 1] as Int64?) ?? 0),
-            flows: UInt64(clamping: (row[keyCount + 2] as Int64?) ?? 0)
+            packets: Self.counter(row[keyCount] as DatabaseValue),
+            bytes: Self.counter(row[keyCount + 1] as DatabaseValue),
+            flows: Self.counter(row[keyCount + 2] as DatabaseValue)
         )
         switch dimension {
         case .sourceAddress:
@@ -388,5 +388,19 @@ public struct FlowQueries: Sendable {
             entry.isOther = entry.outputInterface == nil
         }
         return entry
+    }
+
+    /// A sum as a counter: raw sums of `bytes * sampling_rate` turn REAL when a product overflows
+    /// 64 bits (SQLite's rule), so they are clamped rather than trusted to fit.
+    static func counter(_ value: DatabaseValue) -> UInt64 {
+        switch value.storage {
+        case .int64(let integer):
+            return UInt64(clamping: integer)
+        case .double(let double):
+            guard double.isFinite, double > 0 else { return 0 }
+            return double >= 18_446_744_073_709_551_615.0 ? UInt64.max : UInt64(double)
+        default:
+            return 0
+        }
     }
 }

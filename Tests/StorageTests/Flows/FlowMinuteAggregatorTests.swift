@@ -1,3 +1,4 @@
+import GRDB
 import NetmonCore
 import Testing
 
@@ -130,5 +131,25 @@ struct FlowMinuteAggregatorTests {
         let rows = aggregator.closeAll()
         #expect(rows.first { $0.exporter == "0.0.0.1" }?.counters == FlowCounters(packets: 48, bytes: 24_000, flows: 4))
         #expect(rows.first { $0.exporter == "0.0.0.2" }?.counters == FlowCounters(packets: .max, bytes: .max, flows: 1))
+    }
+}
+
+extension FlowMinuteAggregatorTests {
+    @Test("minutes far ahead of the wall clock close at once instead of piling up")
+    func futureMinutesClose() {
+        var aggregator = FlowMinuteAggregator(topKeys: 10)
+        let future = FlowRecord(origin: .netflow9, exporter: .v4(1), bytes: 10, lastSwitched: flowBaseTime + 3_600_000)
+        let near = FlowRecord(origin: .netflow9, exporter: .v4(1), bytes: 20, lastSwitched: flowBaseTime + 60_000)
+        aggregator.add([future, near], receivedAt: flowBaseTime)
+        let rows = aggregator.closeMinutes(now: flowBaseTime)
+        #expect(rows.map(\.minute) == [flowBaseTime + 3_600_000])
+        #expect(aggregator.openBucketCount == 1)
+    }
+
+    @Test("raw sums that overflow 64 bits clamp instead of trapping")
+    func counterClamps() {
+        #expect(FlowQueries.counter(DatabaseValue(value: Int64(5))!) == 5)
+        #expect(FlowQueries.counter(DatabaseValue(value: 3.0e19)!) == UInt64.max)
+        #expect(FlowQueries.counter(.null) == 0)
     }
 }
