@@ -205,3 +205,47 @@ struct FlowWriterTests {
         }
     }
 }
+
+extension FlowWriterTests {
+    @Test("the running writer applies retention to raw flows and minute rows")
+    func writerRunsRetention() async throws {
+        try await withTemporaryDatabase { database, _ in
+            let now = flowBaseTime + 2 * 86_400_000
+            try await database.pool.write { db in
+                let old = FlowRecord(origin: .netflow5, exporter: .v4(1), bytes: 1, lastSwitched: flowBaseTime)
+                let recent = FlowRecord(origin: .netflow5, exporter: .v4(1), bytes: 1, lastSwitched: now - 1_000)
+                try FlowBatchInserter.insertRaw([old, old, recent][...], receivedAt: now, db: db)
+                let rows = [
+                    FlowMinuteRow(minute: now - 31 * 86_400_000, exporter: "0.0.0.1", counters: FlowCounters(flows: 1)),
+                    FlowMinuteRow(minute: flowBaseTime, exporter: "0.0.0.1", counters: FlowCounters(flows: 1)),
+                ]
+                try FlowBatchInserter.insertMinutes(rows[...], db: db)
+            }
+            let writer = FlowWriter(
+                database: database,
+                configuration: FlowStorageConfiguration(flushInterval: .milliseconds(10)),
+                logger: quietLogger,
+                now: { now }
+            )
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await writer.run() }
+                    var remaining = (0, 0)
+                    for _ in 0..<500 {
+                        try await Task.sleep(for: .milliseconds(10))
+                        remaining = try await database.pool.read { db in
+                            (
+                                try Int.fetchOne(db, sql: "SELECT count(*) FROM flows_raw")!,
+                                try Int.fetchOne(db, sql: "SELECT count(*) FROM flows_minute")!
+                            )
+                        }
+                        if remaining == (1, 1) { break }
+                    }
+                    #expect(remaining == (1, 1))
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+}
