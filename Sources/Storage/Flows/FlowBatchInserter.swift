@@ -22,9 +22,18 @@ enum FlowBatchInserter {
     /// Writes `records`; a record without `lastSwitched` gets `receivedAt` as its `last_ms`.
     static func insertRaw(_ records: ArraySlice<FlowRecord>, receivedAt: Int64, db: Database) throws {
         let statement = try db.cachedStatement(sql: Self.insertRawSQL)
+        // Exporters are few: format each address once per batch, not once per record.
+        var exporterText: [IPAddress: String] = [:]
         for record in records {
+            let exporter =
+                exporterText[record.exporter]
+                ?? {
+                    let text = record.exporter.description
+                    exporterText[record.exporter] = text
+                    return text
+                }()
             let values: [(any DatabaseValueConvertible)?] = [
-                record.exporter.description,
+                exporter,
                 Int64(record.observationDomain),
                 record.origin.rawValue,
                 Int64(record.ipVersion),

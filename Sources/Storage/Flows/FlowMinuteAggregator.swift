@@ -109,7 +109,7 @@ public struct FlowMinuteRow: Sendable, Hashable {
 public struct FlowMinuteAggregator: Sendable {
     struct BucketID: Hashable {
         var minute: Int64
-        var exporter: String
+        var exporter: IPAddress
     }
 
     struct InterfaceKey: Hashable {
@@ -174,7 +174,7 @@ public struct FlowMinuteAggregator: Sendable {
     public mutating func add(_ record: FlowRecord, receivedAt: Int64) {
         let id = BucketID(
             minute: Self.minute(of: record, receivedAt: receivedAt),
-            exporter: record.exporter.description
+            exporter: record.exporter
         )
         let counters = FlowCounters(packets: record.scaledPackets, bytes: record.scaledBytes, flows: 1)
         let key = FlowMinuteKey(record)
@@ -216,9 +216,11 @@ public struct FlowMinuteAggregator: Sendable {
 
     private mutating func close(_ ids: [BucketID]) -> [FlowMinuteRow] {
         var rows: [FlowMinuteRow] = []
-        for id in ids.sorted(by: { ($0.minute, $0.exporter) < ($1.minute, $1.exporter) }) {
+        let ordered = ids.map { (id: $0, exporter: $0.exporter.description) }
+            .sorted { ($0.id.minute, $0.exporter) < ($1.id.minute, $1.exporter) }
+        for (id, exporter) in ordered {
             guard let bucket = self.buckets.removeValue(forKey: id) else { continue }
-            rows += self.rows(of: bucket, id: id)
+            rows += self.rows(of: bucket, minute: id.minute, exporter: exporter)
         }
         return rows
     }
@@ -245,7 +247,7 @@ public struct FlowMinuteAggregator: Sendable {
         }
     }
 
-    private func rows(of bucket: Bucket, id: BucketID) -> [FlowMinuteRow] {
+    private func rows(of bucket: Bucket, minute: Int64, exporter: String) -> [FlowMinuteRow] {
         var rows: [FlowMinuteRow] = []
         var other = bucket.other
         var otherAll = bucket.otherAll
@@ -254,8 +256,8 @@ public struct FlowMinuteAggregator: Sendable {
             if index < self.topKeys {
                 rows.append(
                     FlowMinuteRow(
-                        minute: id.minute,
-                        exporter: id.exporter,
+                        minute: minute,
+                        exporter: exporter,
                         inputInterface: key.inputInterface,
                         outputInterface: key.outputInterface,
                         direction: key.direction,
@@ -281,8 +283,8 @@ public struct FlowMinuteAggregator: Sendable {
             if index < self.topKeys {
                 rows.append(
                     FlowMinuteRow(
-                        minute: id.minute,
-                        exporter: id.exporter,
+                        minute: minute,
+                        exporter: exporter,
                         inputInterface: interface.input,
                         outputInterface: interface.output,
                         direction: interface.direction,
@@ -294,7 +296,7 @@ public struct FlowMinuteAggregator: Sendable {
             }
         }
         if otherAll.flows > 0 {
-            rows.append(FlowMinuteRow(minute: id.minute, exporter: id.exporter, counters: otherAll))
+            rows.append(FlowMinuteRow(minute: minute, exporter: exporter, counters: otherAll))
         }
         return rows
     }
