@@ -17,7 +17,10 @@ struct NetmonDatabaseTests {
         let tables = try await first.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        for table in ["devices", "interfaces", "samples", "series", "series_latest", "events", "device_status"] {
+        for table in [
+            "devices", "interfaces", "samples", "series", "series_latest", "events", "device_status",
+            "flows_raw", "flows_minute",
+        ] {
             #expect(tables.contains(table), "missing table \(table)")
         }
         let pragmas = try await first.pool.write { db in
@@ -46,7 +49,7 @@ struct NetmonDatabaseTests {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM samples")
             )
         }
-        #expect(migrations == 2)
+        #expect(migrations == 3)
         #expect(samples == 1)
         try await second.checkHealth()
     }

@@ -10,6 +10,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var storage: StorageConfiguration
     public var snmp: SNMPConfiguration
     public var flows: FlowConfiguration
+    /// Flow storage: raw and per-minute retention, top keys, writer queue (`flow_storage:`).
+    public var flowStorage: FlowStorageConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
@@ -17,7 +19,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
         http: HTTPConfiguration = .init(),
         storage: StorageConfiguration = .init(),
         snmp: SNMPConfiguration = .init(),
-        flows: FlowConfiguration = .init()
+        flows: FlowConfiguration = .init(),
+        flowStorage: FlowStorageConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
@@ -25,6 +28,7 @@ public struct NetmondConfiguration: Sendable, Equatable {
         self.storage = storage
         self.snmp = snmp
         self.flows = flows
+        self.flowStorage = flowStorage
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -100,6 +104,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.storage = mapping["storage"].map(StorageConfiguration.init) ?? .init()
         self.snmp = mapping["snmp"].map(SNMPConfiguration.init) ?? .init()
         self.flows = mapping["flows"].map(FlowConfiguration.init) ?? .init()
+        self.flowStorage = mapping["flow_storage"].map(FlowStorageConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -111,6 +116,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("storage", self.storage.configTree),
             ("snmp", self.snmp.configTree),
             ("flows", self.flows.configTree),
+            ("flow_storage", self.flowStorage.configTree),
         ])
     }
 }
