@@ -69,7 +69,12 @@ public final class FlowListenerService: Service, Sendable {
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(self.configuration.receiveBuffer))
                 .channelOption(.datagramVectorReadMessageCount, value: self.configuration.vectorReads)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+                // With vector reads NIO splits one buffer among the messages: give each 16 KiB (a
+                // datagram larger than that would be truncated; exporters send at most the path MTU).
+                .channelOption(
+                    .recvAllocator,
+                    value: FixedSizeRecvByteBufferAllocator(capacity: 16_384 * self.configuration.vectorReads)
+                )
                 .bind(host: listener.address, port: listener.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
