@@ -82,17 +82,9 @@ struct FlowListenerLabTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = HTTPProbe.freePort()
-        // The test runner's threads block SIGTERM and children inherit the mask: unblock it in the
-        // child so nfcapd can be stopped (it writes its file when it stops).
         let nfcapd = try ChildProcess(
-            executable: "/usr/bin/python3",
-            arguments: [
-                "-c",
-                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT}); "
-                    + "os.execvp(sys.argv[1], sys.argv[1:])",
-                "/usr/bin/nfcapd", "-b", "127.0.0.1", "-p", "\(port)", "-w", directory.path, "-t", "60", "-B",
-                "8388608",
-            ],
+            executable: "/usr/bin/nfcapd",
+            arguments: ["-b", "127.0.0.1", "-p", "\(port)", "-w", directory.path, "-t", "60", "-B", "8388608"],
             directory: directory
         )
         try await Task.sleep(for: .milliseconds(500))

@@ -31,7 +31,7 @@ struct DaemonLifecycleTests {
 
     private func waitForHealth(port: Int, child: ChildProcess) async -> HTTPProbe.Response? {
         let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline && child.process.isRunning {
+        while ContinuousClock.now < deadline && child.isRunning {
             if let response = HTTPProbe.get("/healthz", port: port) { return response }
             try? await Task.sleep(for: .milliseconds(50))
         }

@@ -74,26 +74,20 @@ public enum Lab {
     /// Runs a command synchronously with a bounded time; throws with its output on failure.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        // Output goes to a file, not a pipe: daemons the script starts must not hold our pipe open.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("lab-\(UUID()).out").path
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        defer { try? output.close() }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw LabError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(text)")
+        let child = try ChildProcess(
+            executable: executable,
+            arguments: arguments,
+            directory: FileManager.default.temporaryDirectory
+        )
+        defer {
+            try? FileManager.default.removeItem(atPath: child.stdoutPath)
+            try? FileManager.default.removeItem(atPath: child.stderrPath)
+        }
+        let status = child.waitForExitBlocking(timeout: .milliseconds(Int64(timeout * 1000)))
+        let text = child.stdout + child.stderr
+        guard status == 0 else {
+            let outcome = status.map { "exited \($0)" } ?? "did not finish within \(Int(timeout)) s"
+            throw LabError(message: "\(executable) \(arguments.joined(separator: " ")) \(outcome):\n\(text)")
         }
         return text
     }
