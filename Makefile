@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
 DEV_CONFIG ?= etc/netmond.dev.yaml
-SWIFT_TEST_FLAGS ?= --parallel --num-workers 2
+SWIFT_TEST_FLAGS ?=
 
 .PHONY: help setup build release run test test-swift test-lab lint format bench clean
 

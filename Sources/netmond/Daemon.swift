@@ -1,3 +1,4 @@
+import FlowCollector
 import Logging
 import NetmonCore
 import Prometheus
@@ -58,6 +59,17 @@ struct Daemon {
             logger: self.logger
         )
 
+        let flowWriter = FlowWriter(
+            database: database,
+            configuration: self.configuration.flowStorage,
+            logger: self.logger
+        )
+        let flowListeners = FlowListenerService(
+            configuration: self.configuration.flows,
+            sink: { records in flowWriter.submit(records) },
+            logger: self.logger
+        )
+
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
             dependencies: .init(
@@ -71,7 +83,9 @@ struct Daemon {
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: writer, serviceName: "storage-writer"),
+                .init(service: flowWriter, serviceName: "flow-writer"),
                 .init(service: poller, serviceName: "snmp-poller"),
+                .init(service: flowListeners, serviceName: "flow-listeners"),
                 .init(service: http, serviceName: "http"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -23,6 +23,11 @@ struct DaemonLifecycleTests {
               port: \(port)
             storage:
               path: \(self.directory.appendingPathComponent("netmond.db").path)
+            flows:
+              listeners:
+                - protocol: netflow
+                  address: 127.0.0.1
+                  port: \(HTTPProbe.freePort())
             \(extra)
             """
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
@@ -66,6 +71,7 @@ struct DaemonLifecycleTests {
         #expect(status == 0, "netmond did not exit 0 within 5 s of SIGTERM; stdout: \(child.stdout)")
         #expect(ContinuousClock.now - stopAsked < .seconds(5))
         #expect(child.stdout.contains("netmond stopped"))
+        #expect(child.stdout.contains("flows: listening for netflow on udp 127.0.0.1:"))
         #expect(HTTPProbe.get("/healthz", port: port) == nil, "the port must be closed after exit")
     }
 

@@ -22,6 +22,8 @@ struct DaemonSNMPTests {
         storage:
           path: \(database)
           flush_interval: 100ms
+        flows:
+          enabled: false
         snmp:
           defaults:
             poll_interval: 10s
