@@ -36,6 +36,8 @@ public struct DevicePoller: Sendable {
     public mutating func poll(_ client: SNMPClient, clock: @Sendable () -> Int64) async -> Outcome {
         let started = clock()
         let timer = ContinuousClock.now
+        let requestsBefore = client.statistics.requests
+        let varBindsBefore = client.statistics.varBinds
         var outcome = Outcome(
             report: PollReport(
                 deviceID: self.device.id,
@@ -77,6 +79,8 @@ public struct DevicePoller: Sendable {
             }
         }
         outcome.report.duration = ContinuousClock.now - timer
+        outcome.report.requests = client.statistics.requests - requestsBefore
+        outcome.report.varBinds = client.statistics.varBinds - varBindsBefore
         return outcome
     }
 
@@ -89,8 +93,6 @@ public struct DevicePoller: Sendable {
     {
         let repetitions = self.device.settings.maxRepetitions
         let scalars = try await client.get([SystemMIB.sysUpTime, IFMIB.ifNumber, IFMIB.ifTableLastChange])
-        outcome.report.requests += 1
-        outcome.report.varBinds += scalars.count
         var uptime = Self.ticks(scalars[0].value)
         let ifNumber = scalars.count > 1 ? scalars[1].value.integerValue.map(Int.init) : nil
         let lastChange = scalars.count > 2 ? scalars[2].value.unsignedValue.map { UInt32(truncatingIfNeeded: $0) } : nil
@@ -111,21 +113,17 @@ public struct DevicePoller: Sendable {
 
         if self.needsDiscovery(now: clock(), ifNumber: ifNumber, ifTableLastChange: lastChange) {
             let result = try await DeviceDiscovery.discover(client, maxRepetitions: repetitions)
-            outcome.report.requests += 1
             outcome.events += self.interfaceChanges(from: self.state.discovery, to: result, at: clock())
             self.state.discovery = result
             self.state.discoveredAt = clock()
             outcome.discovery = result
             // Rates use the agent's time: read it again next to the counters, not before discovery.
             uptime = Self.ticks(try await client.get([SystemMIB.sysUpTime])[0].value) ?? uptime
-            outcome.report.requests += 1
         }
         guard let discovery = self.state.discovery else { return }
 
         let interfaces = try await InterfacePolling.poll(client, discovery: discovery, maxRepetitions: repetitions)
         outcome.measuredAt = clock()
-        outcome.report.varBinds += interfaces.varBinds
-        outcome.report.requests += 1
         if let uptime {
             outcome.measurements.append(
                 Measurement(metric: "sys_uptime_seconds", unit: "s", value: Double(uptime) / 100)
@@ -139,7 +137,6 @@ public struct DevicePoller: Sendable {
             collectors: self.collectors,
             maxRepetitions: repetitions
         )
-        outcome.report.varBinds += health.varBinds
         outcome.measurements += health.gauges
         for counter in health.counters {
             let key = DevicePollState.CounterKey(metric: counter.metric, ifIndex: nil, instance: counter.instance)

@@ -13,7 +13,6 @@ enum HealthPolling {
     struct Result: Sendable {
         var gauges: [Measurement] = []
         var counters: [Counter] = []
-        var varBinds = 0
     }
 
     static func poll(
@@ -46,7 +45,6 @@ enum HealthPolling {
         if !roots.isEmpty {
             let walked = try await client.walkColumns(roots, maxRepetitions: maxRepetitions)
             for (root, varBinds) in zip(roots, walked) {
-                result.varBinds += varBinds.count
                 tables[root] = Dictionary(
                     varBinds.compactMap { varBind in
                         let suffix = varBind.oid.suffix(after: root)
@@ -79,7 +77,6 @@ enum HealthPolling {
         }
         if !scalars.isEmpty {
             let values = try await client.get(scalars.map(\.oid))
-            result.varBinds += values.count
             for (scalar, varBind) in zip(scalars, values) where !varBind.value.isException {
                 self.add(
                     varBind.value,

@@ -9,7 +9,6 @@ enum InterfacePolling {
         var operStatus: [Int: Int] = [:]
         var adminStatus: [Int: Int] = [:]
         var discontinuity: [Int: UInt32] = [:]
-        var varBinds = 0
     }
 
     static func poll(_ client: SNMPClient, discovery: DiscoveryResult, maxRepetitions: Int) async throws -> Result {
@@ -17,11 +16,17 @@ enum InterfacePolling {
         let allHC = anyHC && discovery.interfaces.allSatisfy { $0.hasHCCounters }
         let hcByIndex = Dictionary(discovery.interfaces.map { ($0.ifIndex, $0.hasHCCounters) }) { first, _ in first }
 
-        // (column, counter, width); both widths when devices mix HC and 32-bit-only interfaces.
+        // A few 32-bit-only interfaces on an HC device (Null0, some VLAN interfaces) are read by
+        // GET of their instances; many of them make walking the 32-bit columns cheaper.
+        let legacyOnly = discovery.interfaces.filter { !$0.hasHCCounters }.map(\.ifIndex)
+        let getLegacyInstances = anyHC && !legacyOnly.isEmpty && legacyOnly.count * 4 <= discovery.interfaces.count
+
+        // (column, counter, width) to walk.
         var plan: [(oid: OID, counter: InterfaceCounter?, width: CounterReading.Width)] = []
         for counter in InterfaceCounter.all {
             if anyHC, let hc = counter.hc { plan.append((hc, counter, .bits64)) }
-            if !allHC || counter.hc == nil, let legacy = counter.legacy { plan.append((legacy, counter, .bits32)) }
+            let walkLegacy = counter.hc == nil || !anyHC || (!allHC && !getLegacyInstances)
+            if walkLegacy, let legacy = counter.legacy { plan.append((legacy, counter, .bits32)) }
         }
         let statusColumns =
             [IFMIB.ifOperStatus, IFMIB.ifAdminStatus] + (anyHC ? [IFMIB.ifCounterDiscontinuityTime] : [])
@@ -36,7 +41,6 @@ enum InterfacePolling {
             guard let counter = entry.counter else { continue }
             for timed in columns[position] {
                 guard let index = self.index(of: timed.varBind.oid, under: entry.oid) else { continue }
-                result.varBinds += 1
                 // An interface without HC counters takes its 32-bit values; one with takes only 64-bit.
                 if entry.width == .bits32, counter.hc != nil, hcByIndex[index] == true { continue }
                 guard let value = self.counterValue(timed.varBind.value, width: entry.width) else { continue }
@@ -48,7 +52,6 @@ enum InterfacePolling {
                 guard let index = self.index(of: varBind.oid, under: column),
                     let value = varBind.value.unsignedValue
                 else { continue }
-                result.varBinds += 1
                 switch column {
                 case IFMIB.ifOperStatus: result.operStatus[index] = Int(value)
                 case IFMIB.ifAdminStatus: result.adminStatus[index] = Int(value)
@@ -56,7 +59,40 @@ enum InterfacePolling {
                 }
             }
         }
+        if getLegacyInstances {
+            try await self.getLegacyCounters(client, interfaces: legacyOnly, into: &result)
+        }
         return result
+    }
+
+    /// GETs the 32-bit counters of `interfaces` (those without HC counters), 48 objects a request,
+    /// with sysUpTime in each.
+    private static func getLegacyCounters(
+        _ client: SNMPClient,
+        interfaces: [Int],
+        into result: inout Result
+    ) async throws {
+        var wanted: [(oid: OID, index: Int, counter: InterfaceCounter)] = []
+        for index in interfaces {
+            for counter in InterfaceCounter.all where counter.hc != nil {
+                if let legacy = counter.legacy { wanted.append((legacy.appending(UInt32(index)), index, counter)) }
+            }
+        }
+        var start = 0
+        while start < wanted.count {
+            let chunk = wanted[start..<min(start + 48, wanted.count)]
+            start += chunk.count
+            let values = try await client.get([SystemMIB.sysUpTime] + chunk.map(\.oid))
+            guard values.count == chunk.count + 1 else { continue }
+            let uptime: UInt32? = {
+                if case .timeTicks(let ticks) = values[0].value { return ticks }
+                return nil
+            }()
+            for (item, varBind) in zip(chunk, values.dropFirst()) {
+                guard let value = self.counterValue(varBind.value, width: .bits32) else { continue }
+                result.counters[item.index, default: [:]][item.counter] = (value, .bits32, uptime)
+            }
+        }
     }
 
     static func index(of oid: OID, under column: OID) -> Int? {

@@ -62,7 +62,9 @@ extension SNMPClient {
         var results = Array(repeating: [TimedVarBind](), count: roots.count)
         var cursors = roots
         var active = Array(roots.indices)
-        var repetitions = max(1, maxRepetitions)
+        // Rows per request: max-repetitions, but no more bindings per response than the budget
+        // (a response of ~4 KB), which halves on tooBig or a timeout.
+        var budget = max(1, maxRepetitions) * 4
         var total = 0
 
         while !active.isEmpty {
@@ -74,11 +76,11 @@ extension SNMPClient {
                     ? self.getBulk(
                         clock + asked,
                         nonRepeaters: clock.count,
-                        maxRepetitions: max(1, repetitions / asked.count)
+                        maxRepetitions: max(1, min(maxRepetitions, budget / asked.count))
                     )
                     : self.getNext(clock + asked)
-            } catch let error as SNMPError where useBulk && repetitions > asked.count && Self.shouldBackOff(error) {
-                repetitions = max(asked.count, repetitions / 2)
+            } catch let error as SNMPError where useBulk && budget > asked.count && Self.shouldBackOff(error) {
+                budget = max(asked.count, budget / 2)
                 continue
             } catch let error as SNMPError where !useBulk && error.errorStatus == 2 {
                 break  // v1 noSuchName: past the end of the MIB view

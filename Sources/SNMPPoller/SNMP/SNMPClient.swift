@@ -1,12 +1,32 @@
+import Synchronization
+
 /// Requests to one agent through the shared `SNMPEngine`. Cheap to copy; `close()` ends the session.
 public struct SNMPClient: Sendable {
+    /// Requests sent and bindings received through this client (and its copies).
+    public final class Statistics: Sendable {
+        private let counts = Mutex<(requests: Int, varBinds: Int)>((0, 0))
+
+        public var requests: Int { self.counts.withLock { $0.requests } }
+        public var varBinds: Int { self.counts.withLock { $0.varBinds } }
+
+        func record(varBinds: Int) {
+            self.counts.withLock {
+                $0.requests += 1
+                $0.varBinds += varBinds
+            }
+        }
+    }
+
     let engine: SNMPEngine
     let session: Int
     public let target: SNMPTarget
+    public let statistics = Statistics()
 
     /// Sends one request and waits for its response.
     public func send(_ request: SNMPRequest) async throws -> SNMPResponse {
-        try await self.engine.send(request, session: self.session)
+        let response = try await self.engine.send(request, session: self.session)
+        self.statistics.record(varBinds: response.varBinds.count)
+        return response
     }
 
     /// GET of `oids`; exceptions (noSuchObject...) come back as values.

@@ -60,8 +60,9 @@ public final class SNMPEngine: Sendable {
     private func enqueue(_ command: Command) -> Bool {
         self.shared.inbox.withLock { box in
             guard !box.stopped else { return false }
+            // The loop takes every queued command at once: one wake-up per batch is enough.
+            if box.commands.isEmpty { self.shared.wake() }
             box.commands.append(command)
-            self.shared.wake()
             return true
         }
     }

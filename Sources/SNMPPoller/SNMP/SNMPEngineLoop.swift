@@ -13,12 +13,17 @@ final class SNMPEngineLoop: @unchecked Sendable {
         let target: SNMPTarget
         /// Tokens of the requests sent and not yet answered.
         var pending: Set<Int> = []
+        /// When net-snmp's timeouts of this session are next checked (while requests are pending).
+        var nextTimeoutCheck = ContinuousClock.now
+        /// How often they are checked: a quarter of the request timeout, at least 10 ms.
+        let timeoutCheckInterval: Duration
 
         init(id: Int, handle: UnsafeMutableRawPointer, socket: Int32, target: SNMPTarget) {
             self.id = id
             self.handle = handle
             self.socket = socket
             self.target = target
+            self.timeoutCheckInterval = max(.milliseconds(10), target.timeout / 4)
         }
     }
 
@@ -38,9 +43,9 @@ final class SNMPEngineLoop: @unchecked Sendable {
     private let wakeFD: Int32
     private let logger: Logger
     private var sessions: [Int: OpenSession] = [:]
+    /// The sessions with requests in flight: the only ones polled and checked for timeouts.
+    private var busy: [Int: OpenSession] = [:]
     private var nextSessionID = 1
-    /// How often net-snmp's retransmissions and timeouts are checked while requests are in flight.
-    private let tick: Int32 = 10
 
     init(wakeFD: Int32, logger: Logger) {
         self.wakeFD = wakeFD
@@ -52,7 +57,6 @@ final class SNMPEngineLoop: @unchecked Sendable {
     func run(inbox: () -> (commands: [SNMPEngine.Command], stopped: Bool)) {
         var pollSet: [pollfd] = []
         var polled: [OpenSession] = []
-        var lastTimeoutCheck = ContinuousClock.now
         while true {
             let (commands, stopped) = inbox()
             for command in commands { self.execute(command) }
@@ -61,12 +65,14 @@ final class SNMPEngineLoop: @unchecked Sendable {
             pollSet.removeAll(keepingCapacity: true)
             polled.removeAll(keepingCapacity: true)
             pollSet.append(pollfd(fd: self.wakeFD, events: Int16(POLLIN), revents: 0))
-            for session in self.sessions.values where !session.pending.isEmpty {
+            var nextCheck: ContinuousClock.Instant?
+            for session in self.busy.values {
                 pollSet.append(pollfd(fd: session.socket, events: Int16(POLLIN), revents: 0))
                 polled.append(session)
+                nextCheck = min(nextCheck ?? session.nextTimeoutCheck, session.nextTimeoutCheck)
             }
-            let ready = poll(&pollSet, nfds_t(pollSet.count), polled.isEmpty ? -1 : self.tick)
-            if ready > 0 {
+            let wait = nextCheck.map(Self.pollTimeout(until:)) ?? -1
+            if poll(&pollSet, nfds_t(pollSet.count), wait) > 0 {
                 if pollSet[0].revents != 0 {
                     var counter: UInt64 = 0
                     _ = read(self.wakeFD, &counter, 8)
@@ -76,17 +82,28 @@ final class SNMPEngineLoop: @unchecked Sendable {
                 }
             }
             let now = ContinuousClock.now
-            if now - lastTimeoutCheck >= .milliseconds(Int64(self.tick)) {
-                lastTimeoutCheck = now
-                for session in polled where !session.pending.isEmpty {
-                    snmp_sess_timeout(session.handle)
-                }
+            for session in polled where !session.pending.isEmpty && now >= session.nextTimeoutCheck {
+                snmp_sess_timeout(session.handle)
+                session.nextTimeoutCheck = now + session.timeoutCheckInterval
+            }
+            for session in polled where session.pending.isEmpty {
+                self.busy.removeValue(forKey: session.id)
             }
         }
         for session in self.sessions.values {
             self.close(session, reason: SNMPError(.engineStopped, "the SNMP engine stopped"))
         }
         self.sessions.removeAll()
+        self.busy.removeAll()
+    }
+
+    /// Milliseconds from now until `instant` (rounded up, 0 when past, at most 1 s), for poll(2).
+    private static func pollTimeout(until instant: ContinuousClock.Instant) -> Int32 {
+        let remaining = instant - ContinuousClock.now
+        guard remaining > .zero else { return 0 }
+        let milliseconds =
+            remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+        return Int32(min(1000, milliseconds + 1))
     }
 
     private func execute(_ command: SNMPEngine.Command) {
@@ -105,6 +122,7 @@ final class SNMPEngineLoop: @unchecked Sendable {
             self.send(request, on: session, continuation: continuation)
         case .close(let sessionID):
             if let session = self.sessions.removeValue(forKey: sessionID) {
+                self.busy.removeValue(forKey: sessionID)
                 self.close(session, reason: SNMPError(.sessionFailed, "the session was closed"))
             }
         }
@@ -156,7 +174,11 @@ final class SNMPEngineLoop: @unchecked Sendable {
             snmp_add_null_var(pdu, &components, components.count)
         }
         let token = PendingRequests.add(PendingRequest(session: session, continuation: continuation))
+        if session.pending.isEmpty {
+            session.nextTimeoutCheck = ContinuousClock.now + session.timeoutCheckInterval
+        }
         session.pending.insert(token)
+        self.busy[session.id] = session
         if snmp_sess_async_send(session.handle, pdu, snmpResponseCallback, UnsafeMutableRawPointer(bitPattern: token))
             == 0
         {
