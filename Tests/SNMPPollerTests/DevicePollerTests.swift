@@ -42,7 +42,8 @@ struct DevicePollerTests {
     }
 
     private func makePoller(downAfterFailures: Int = 3) -> DevicePoller {
-        var settings = SNMPDeviceSettings(port: Lab.ctlPort, timeout: .milliseconds(500), retries: 0)
+        // The agent answers through a Python pass_persist script: slow on a loaded machine.
+        var settings = SNMPDeviceSettings(port: Lab.ctlPort, timeout: .seconds(2), retries: 2)
         settings.community = Secret(Lab.ctlCommunity)
         let device = MonitoredDevice(id: 1, name: "ctl", address: "127.0.0.1", tags: [], settings: settings)
         return DevicePoller(device: device, downAfterFailures: downAfterFailures)

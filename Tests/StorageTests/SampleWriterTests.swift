@@ -150,7 +150,9 @@ struct SampleWriterTests {
                     group.addTask { try await writer.run() }
                     #expect(writer.submit(Self.samples(0..<10, seriesCount: 2)))
                     let clock = ContinuousClock()
-                    let deadline = clock.now + .seconds(5)
+                    // Without the flush interval nothing would be written before shutdown (the batch
+                    // size is never reached); the generous deadline only absorbs a loaded machine.
+                    let deadline = clock.now + .seconds(20)
                     while writer.statistics.written < 10, clock.now < deadline {
                         try await Task.sleep(for: .milliseconds(10))
                     }
