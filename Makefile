@@ -27,9 +27,10 @@ run: setup ## Install, build, start the lab of real peers and run netmond on the
 
 test: setup lint test-swift test-lab ## Install, lint, and run every test (unit, integration, lab)
 
-test-swift: ## swift test (unit and integration tests)
+test-swift: ## swift test (unit and integration tests); stops the lab agents the tests started
 	swift build --build-tests
-	swift test --skip-build $(SWIFT_TEST_FLAGS)
+	status=0; swift test --skip-build $(SWIFT_TEST_FLAGS) || status=$$?; \
+	scripts/lab/lab.sh down >/dev/null 2>&1 || true; exit $$status
 
 test-lab: ## The lab self-test: every real peer starts, answers and stops cleanly
 	scripts/lab/test-lab.sh
