@@ -4,8 +4,9 @@ export PATH := $(PATH):/opt/swift/usr/bin
 
 DEV_CONFIG ?= etc/netmond.dev.yaml
 SWIFT_TEST_FLAGS ?=
+FUZZ_SECONDS ?= 30
 
-.PHONY: help setup build release run test test-swift test-lab lint format bench clean
+.PHONY: help setup build release run test test-swift test-fuzz test-lab lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,12 +26,15 @@ run: setup ## Install, build, start the lab of real peers and run netmond on the
 	@echo "netmond: http://127.0.0.1:8080/healthz and /metrics; Ctrl-C stops it (the lab keeps running: scripts/lab/lab.sh down)"
 	.build/debug/netmond run --config $(DEV_CONFIG)
 
-test: setup lint test-swift test-lab ## Install, lint, and run every test (unit, integration, lab)
+test: setup lint test-swift test-fuzz test-lab ## Install, lint, and run every test (unit, integration, fuzz, lab)
 
 test-swift: ## swift test (unit and integration tests); stops the lab agents the tests started
 	swift build --build-tests
 	status=0; swift test --skip-build $(SWIFT_TEST_FLAGS) || status=$$?; \
 	scripts/lab/lab.sh down >/dev/null 2>&1 || true; exit $$status
+
+test-fuzz: ## A short libFuzzer run of every flow decoder (FUZZ_SECONDS each; longer: scripts/fuzz/run.sh 600)
+	scripts/fuzz/run.sh $(FUZZ_SECONDS)
 
 test-lab: ## The lab self-test: every real peer starts, answers and stops cleanly
 	scripts/lab/test-lab.sh
