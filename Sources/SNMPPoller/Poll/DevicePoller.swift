@@ -131,7 +131,7 @@ public struct DevicePoller: Sendable {
         }
         self.rates(from: interfaces, discovery: discovery, uptime: uptime, into: &outcome)
 
-        var health = try await HealthPolling.poll(
+        let health = try await HealthPolling.poll(
             client,
             capabilities: discovery.health,
             collectors: self.collectors,
@@ -158,7 +158,6 @@ public struct DevicePoller: Sendable {
                 )
             }
         }
-        health.counters.removeAll()
     }
 
     private func needsDiscovery(now: Int64, ifNumber: Int?, ifTableLastChange: UInt32?) -> Bool {
