@@ -24,6 +24,8 @@ run: setup ## Install, build, start the lab of real peers and run netmond on the
 	swift build --product netmond
 	scripts/lab/lab.sh up
 	@echo "netmond: http://127.0.0.1:8080/healthz and /metrics; Ctrl-C stops it (the lab keeps running: scripts/lab/lab.sh down)"
+	@echo "netmond: softflowd replays Tests/Fixtures/pcap/mixed-300.pcap as NetFlow v9 to it in 10 s"
+	(sleep 10; scripts/lab/flows.sh replay Tests/Fixtures/pcap/mixed-300.pcap 9 2055 >/dev/null 2>&1 || true) &
 	.build/debug/netmond run --config $(DEV_CONFIG)
 
 test: setup lint test-swift test-fuzz test-lab ## Install, lint, and run every test (unit, integration, fuzz, lab)
