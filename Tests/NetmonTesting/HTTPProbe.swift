@@ -76,20 +76,33 @@ public enum HTTPProbe {
         return body
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    /// A port on 127.0.0.1 that was free for both TCP and UDP a moment ago, picked at random
+    /// below the kernel's ephemeral range (32768–60999) and below the lab's ports (16161+): client
+    /// sockets (SNMP requests, HTTP probes) never take it between this check and the bind.
     public static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        for _ in 0..<200 {
+            let port = Int.random(in: 10_000..<16_000)
+            if self.canBind(port: port, type: Int32(SOCK_STREAM.rawValue))
+                && self.canBind(port: port, type: Int32(SOCK_DGRAM.rawValue))
+            {
+                return port
+            }
+        }
+        return Int.random(in: 10_000..<16_000)
+    }
+
+    private static func canBind(port: Int, type: Int32) -> Bool {
+        let fd = socket(AF_INET, type, 0)
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                _ = bind(fd, $0, length)
-                return getsockname(fd, $0, &length)
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
