@@ -87,7 +87,12 @@ struct FlowListenerLabTests {
             arguments: ["-b", "127.0.0.1", "-p", "\(port)", "-w", directory.path, "-t", "60", "-B", "8388608"],
             directory: directory
         )
-        try await Task.sleep(for: .milliseconds(500))
+        // Replay only once nfcapd listens (it can take a while on a busy machine).
+        let ready = ContinuousClock.now + .seconds(15)
+        while !HTTPProbe.isUDPPortBound(port) && nfcapd.isRunning && ContinuousClock.now < ready {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(HTTPProbe.isUDPPortBound(port), "nfcapd did not start listening: \(nfcapd.stderr)")
         try Lab.script(
             "flows.sh",
             "replay",
@@ -95,6 +100,11 @@ struct FlowListenerLabTests {
             "\(version)",
             "\(port)"
         )
+        // Stop nfcapd only once it has read every datagram softflowd sent.
+        let drained = ContinuousClock.now + .seconds(15)
+        while (HTTPProbe.udpReceiveQueue(port) ?? 0) > 0 && ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         try await Task.sleep(for: .milliseconds(300))
         nfcapd.send(SIGTERM)
         #expect(await nfcapd.waitForExit(timeout: .seconds(30)) != nil, "nfcapd did not stop: \(nfcapd.stderr)")

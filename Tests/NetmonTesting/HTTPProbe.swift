@@ -91,6 +91,25 @@ public enum HTTPProbe {
         return Int.random(in: 10_000..<16_000)
     }
 
+    /// Bytes waiting unread in the receive queue of the UDP socket bound to `port` (from
+    /// /proc/net/udp), or nil when no socket is bound there.
+    public static func udpReceiveQueue(_ port: Int) -> Int? {
+        guard let table = try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8) else { return nil }
+        let wanted = String(format: ":%04X", port)
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4, fields[1].hasSuffix(wanted) else { continue }
+            let queues = fields[4].split(separator: ":")
+            return queues.count == 2 ? Int(queues[1], radix: 16) : nil
+        }
+        return nil
+    }
+
+    /// True when something is bound to UDP `port` on 127.0.0.1 (a collector that is ready).
+    public static func isUDPPortBound(_ port: Int) -> Bool {
+        !self.canBind(port: port, type: Int32(SOCK_DGRAM.rawValue))
+    }
+
     private static func canBind(port: Int, type: Int32) -> Bool {
         let fd = socket(AF_INET, type, 0)
         guard fd >= 0 else { return false }
