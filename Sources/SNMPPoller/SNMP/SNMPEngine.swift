@@ -36,12 +36,10 @@ public final class SNMPEngine: Sendable {
     }
 
     private let shared = Shared()
-    private let logger: Logger
 
     /// Starts the engine thread. Initialises net-snmp first if nobody has.
     public init(logger: Logger) {
         NetSNMPLibrary.initialize()
-        self.logger = logger
         let loop = SNMPEngineLoop(wakeFD: self.shared.wakeFD, logger: logger)
         let thread = Thread { [shared = self.shared] in
             loop.run(inbox: {

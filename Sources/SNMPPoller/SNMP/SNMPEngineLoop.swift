@@ -130,6 +130,12 @@ final class SNMPEngineLoop: @unchecked Sendable {
 
     /// Closes a session and fails whatever net-snmp did not call back while closing it.
     private func close(_ session: OpenSession, reason: SNMPError) {
+        if !session.pending.isEmpty {
+            self.logger.debug(
+                "snmp: closing a session with \(session.pending.count) requests in flight",
+                metadata: ["snmp.peer": "\(session.target.address):\(session.target.port)"]
+            )
+        }
         snmp_sess_close(session.handle)
         for token in session.pending {
             PendingRequests.remove(token)?.continuation.resume(throwing: reason)
