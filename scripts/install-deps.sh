@@ -63,9 +63,9 @@ else
       trap 'rc=$?; rm -f "$POLICY"; [ $rc -eq 0 ] || printf "install-deps: FAILED (exit %s)\n" "$rc" >&2' EXIT
     fi
     log "apt: apt-get update"
-    apt-get update -q || die "apt-get update failed"
+    apt-get update -q -o DPkg::Lock::Timeout=600 || die "apt-get update failed"
     log "apt: apt-get install ${MISSING[*]}"
-    apt-get install -y -q --no-install-recommends "${MISSING[@]}" \
+    apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends "${MISSING[@]}" \
       || die "apt-get install failed for: ${MISSING[*]}"
     if [ -n "${POLICY:-}" ] && grep -q 'netmond scripts/install-deps.sh' "$POLICY" 2>/dev/null; then
       rm -f "$POLICY"
