@@ -59,13 +59,15 @@ replay() {
   case "$ver" in 5|9|10) ;; *) lab_die "version must be 5, 9 or 10 (IPFIX), not '$ver'" ;; esac
   mkdir -p "$FLOW_DIR"
   lab_log "softflowd: replaying $pcap as v$ver to 127.0.0.1:$port"
-  # -p keeps its pid file in the lab dir (its default is /var/run/softflowd.pid).
+  # -p keeps its pid file in the lab dir (its default is /var/run/softflowd.pid); pid and log
+  # files are per port, so replays to different collectors can run at the same time.
+  local pidfile="$RUN_DIR/softflowd-replay-$port.pid" log="$FLOW_DIR/softflowd-replay-$port.log"
   timeout -k 2 "$REPLAY_TIMEOUT" softflowd -D -a -v "$ver" -m 200000 -r "$pcap" -n "127.0.0.1:$port" \
-    -p "$RUN_DIR/softflowd-replay.pid" >"$FLOW_DIR/softflowd-replay.log" 2>&1 || rc=$?
-  rm -f "$RUN_DIR/softflowd-replay.pid"
-  [ "$rc" -ne 124 ] || lab_die "softflowd did not finish within ${REPLAY_TIMEOUT}s (log $FLOW_DIR/softflowd-replay.log)"
-  [ "$rc" -eq 0 ] || lab_die "softflowd exited $rc (log $FLOW_DIR/softflowd-replay.log)"
-  lab_log "softflowd: done ($(grep -c . "$FLOW_DIR/softflowd-replay.log" || true) log lines in $FLOW_DIR/softflowd-replay.log)"
+    -p "$pidfile" >"$log" 2>&1 || rc=$?
+  rm -f "$pidfile"
+  [ "$rc" -ne 124 ] || lab_die "softflowd did not finish within ${REPLAY_TIMEOUT}s (log $log)"
+  [ "$rc" -eq 0 ] || lab_die "softflowd exited $rc (log $log)"
+  lab_log "softflowd: done ($(grep -c . "$log" || true) log lines in $log)"
 }
 
 flush() {

@@ -45,24 +45,32 @@ public final class FlowListenerService: Service, Sendable {
         }
         let overrides = Dictionary(
             self.configuration.exporters.compactMap { exporter -> (IPAddress, UInt32)? in
-                guard let rate = exporter.samplingRate, let address = IPAddress(parsing: exporter.address) else {
+                guard let rate = exporter.samplingRate, let address = IPAddress(parsing: exporter.address)?.unmappedIPv4
+                else {
                     return nil
                 }
                 return (address, UInt32(clamping: rate))
             }
         ) { first, _ in first }
+        let forwarder = await FlowForwarder.start(self.configuration.forward, group: self.group, logger: self.logger)
         await withDiscardingTaskGroup { tasks in
             for (index, listener) in self.configuration.listeners.enumerated() {
                 tasks.addTask {
-                    await self.listen(listener, index: index, overrides: overrides)
+                    await self.listen(listener, index: index, overrides: overrides, forwarder: forwarder)
                 }
             }
         }
+        await forwarder?.close()
         try? await gracefulShutdown()
         self.logger.info("flows: listeners stopped")
     }
 
-    private func listen(_ listener: FlowConfiguration.Listener, index: Int, overrides: [IPAddress: UInt32]) async {
+    private func listen(
+        _ listener: FlowConfiguration.Listener,
+        index: Int,
+        overrides: [IPAddress: UInt32],
+        forwarder: FlowForwarder?
+    ) async {
         let channel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
         do {
             channel = try await DatagramBootstrap(group: self.group)
@@ -100,6 +108,7 @@ public final class FlowListenerService: Service, Sendable {
                     var processor = FlowDatagramProcessor(protocol: listener.protocol, samplingOverrides: overrides)
                     var metrics = FlowExporterMetrics(protocol: listener.protocol.rawValue)
                     for try await envelope in inbound {
+                        forwarder?.forward(envelope.data, receivedBy: listener.protocol)
                         let source = IPAddress(socketAddress: envelope.remoteAddress) ?? .zeroV4
                         let bytes = Array(envelope.data.readableBytesView)
                         let result = processor.process(bytes, from: source, now: Self.now())
@@ -126,24 +135,7 @@ public final class FlowListenerService: Service, Sendable {
 extension IPAddress {
     /// The address of a NIO socket address; IPv4-mapped IPv6 addresses become IPv4.
     init?(socketAddress: SocketAddress) {
-        guard let text = socketAddress.ipAddress else { return nil }
-        self.init(parsing: text)
-    }
-
-    /// Parses an IPv4 or IPv6 literal; IPv4-mapped IPv6 addresses become IPv4.
-    init?(parsing text: String) {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            self = .v4(UInt32(bigEndian: v4.s_addr))
-            return
-        }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
-            self.init(bytes: bytes[12..<16])
-        } else {
-            self.init(bytes: bytes)
-        }
+        guard let text = socketAddress.ipAddress, let address = IPAddress(parsing: text) else { return nil }
+        self = address.unmappedIPv4
     }
 }

@@ -31,10 +31,34 @@ public struct FlowConfiguration: Sendable, Equatable {
         /// Replaces whatever sampling rate the exporter reports (for exporters that sample but
         /// do not say so).
         public var samplingRate: Int?
+        /// The name of the SNMP device this exporter is, when its flow source address is not the
+        /// device's SNMP address; flows then show that device's interface names.
+        public var device: String?
 
-        public init(address: String, samplingRate: Int? = nil) {
+        public init(address: String, samplingRate: Int? = nil, device: String? = nil) {
             self.address = address
             self.samplingRate = samplingRate
+            self.device = device
+        }
+    }
+
+    /// Another collector that receives a copy of every datagram, unchanged.
+    public struct ForwardTarget: Sendable, Equatable {
+        /// An IPv4 or IPv6 address literal.
+        public var address: String
+        public var port: Int
+        /// Datagrams of which listener protocols are copied; all when empty.
+        public var protocols: [ListenerProtocol]
+
+        public init(address: String, port: Int, protocols: [ListenerProtocol] = []) {
+            self.address = address
+            self.port = port
+            self.protocols = protocols
+        }
+
+        /// Whether datagrams received by a `listenerProtocol` listener go to this target.
+        public func accepts(_ listenerProtocol: ListenerProtocol) -> Bool {
+            self.protocols.isEmpty || self.protocols.contains(listenerProtocol)
         }
     }
 
@@ -46,6 +70,17 @@ public struct FlowConfiguration: Sendable, Equatable {
     /// Datagrams read per system call (recvmmsg).
     public var vectorReads: Int
     public var exporters: [Exporter]
+    /// Collectors that receive a copy of every datagram (a fleet's central collector).
+    public var forward: [ForwardTarget]
+
+    /// Exporter address → SNMP device name, for the exporters whose `device` is set.
+    public var exporterDevices: [String: String] {
+        Dictionary(self.exporters.compactMap { exporter in exporter.device.map { (exporter.address, $0) } }) {
+            first,
+            _ in
+            first
+        }
+    }
 
     public init(
         enabled: Bool = true,
@@ -55,13 +90,15 @@ public struct FlowConfiguration: Sendable, Equatable {
         ],
         receiveBuffer: Int = 16 << 20,
         vectorReads: Int = 64,
-        exporters: [Exporter] = []
+        exporters: [Exporter] = [],
+        forward: [ForwardTarget] = []
     ) {
         self.enabled = enabled
         self.listeners = listeners
         self.receiveBuffer = receiveBuffer
         self.vectorReads = vectorReads
         self.exporters = exporters
+        self.forward = forward
     }
 }
 
@@ -103,14 +140,35 @@ extension FlowConfiguration: ConfigRenderable {
             entry.read("address", into: &address) { $0.ipAddress() }
             var rate: Int?
             entry.read("sampling_rate", into: &rate) { $0.int(in: 1...1_000_000_000) }
+            var device: String?
+            entry.read("device", into: &device) { $0.string() }
             entry.rejectUnknownKeys()
             guard let address else {
                 item.fail("an exporter needs an address")
                 return nil
             }
-            return Exporter(address: address, samplingRate: rate)
+            return Exporter(address: address, samplingRate: rate, device: device)
         }
+        self.forward = (mapping["forward"]?.list() ?? []).compactMap(Self.forwardTarget)
         mapping.rejectUnknownKeys()
+    }
+
+    private static func forwardTarget(_ item: ConfigValue) -> ForwardTarget? {
+        guard let entry = item.mapping() else { return nil }
+        var target = ForwardTarget(address: "", port: 0)
+        entry.read("address", into: &target.address) { $0.ipAddress() }
+        entry.read("port", into: &target.port) { $0.port() }
+        if let protocols = entry["protocols"] {
+            target.protocols = protocols.list().compactMap {
+                $0.oneOf(["netflow": .netflow, "ipfix": .ipfix, "sflow": .sflow])
+            }
+        }
+        entry.rejectUnknownKeys()
+        guard !target.address.isEmpty, target.port != 0 else {
+            item.fail("a forward target needs an address and a port")
+            return nil
+        }
+        return target
     }
 
     package var configTree: ConfigTree {
@@ -136,6 +194,20 @@ extension FlowConfiguration: ConfigRenderable {
                         .mapping(
                             [("address", .string(exporter.address))]
                                 + (exporter.samplingRate.map { [("sampling_rate", ConfigTree.scalar("\($0)"))] } ?? [])
+                                + (exporter.device.map { [("device", ConfigTree.string($0))] } ?? [])
+                        )
+                    }
+                )
+            ),
+            (
+                "forward",
+                .list(
+                    self.forward.map { target in
+                        .mapping(
+                            [("address", .string(target.address)), ("port", .scalar("\(target.port)"))]
+                                + (target.protocols.isEmpty
+                                    ? []
+                                    : [("protocols", ConfigTree.list(target.protocols.map { .scalar($0.rawValue) }))])
                         )
                     }
                 )

@@ -109,6 +109,12 @@ public struct FlowTrafficEntry: Sendable, Hashable {
     public var ipProtocol: UInt8?
     /// True for the traffic outside the aggregates' top keys, whose key is unknown.
     public var isOther: Bool
+    /// The polled device that is the exporter, when known (see ``FlowQueries``).
+    public var device: FlowExporterDevice?
+    /// The input interface's name, alias and speed, when the exporter's device is polled.
+    public var inputInterfaceDetails: FlowInterfaceDetails?
+    /// The output interface's name, alias and speed, when the exporter's device is polled.
+    public var outputInterfaceDetails: FlowInterfaceDetails?
     /// Packets scaled by sampling.
     public var packets: UInt64
     /// Bytes scaled by sampling.
@@ -152,12 +158,22 @@ public struct FlowTrafficEntry: Sendable, Hashable {
 /// start is in the range (pass minute-aligned bounds), over `flows_raw` a record counts when its
 /// `last_ms` is. Results are ordered by scaled bytes, largest first, at most `limit` entries. SQL is
 /// always parameterised. Sums beyond `Int64.max` fail with SQLite's integer overflow error.
+///
+/// Entries that carry an exporter are enriched from the SNMP inventory: the exporter's device and
+/// the name, alias and speed of its interfaces (`FlowTrafficEntry.device` and the interface details).
 public struct FlowQueries: Sendable {
     private let database: NetmonDatabase
+    private let enrichment: FlowEnrichment
 
-    /// Creates queries over `database`.
-    public init(database: NetmonDatabase) {
+    /// Creates queries over `database`; `exporterDevices` maps exporter addresses to device names
+    /// where they differ from the devices' SNMP addresses (`flows.exporters[].device`).
+    public init(database: NetmonDatabase, exporterDevices: [String: String] = [:]) {
         self.database = database
+        var normalized: [String: String] = [:]
+        for (address, device) in exporterDevices {
+            normalized[IPAddress(parsing: address)?.unmappedIPv4.description ?? address] = device
+        }
+        self.enrichment = FlowEnrichment(configuredDevices: normalized)
     }
 
     // MARK: Named queries
@@ -256,7 +272,10 @@ public struct FlowQueries: Sendable {
         }
         return try await self.database.pool.read { db in
             let (sql, arguments) = Self.sql(dimension, from: from, to: to, filter: filter, source: source, limit: limit)
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { Self.entry($0, dimension: dimension) }
+            let entries = try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                Self.entry($0, dimension: dimension)
+            }
+            return try self.enrichment.enrich(entries, in: db)
         }
     }
 

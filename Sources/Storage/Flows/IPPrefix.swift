@@ -26,7 +26,7 @@ public struct IPPrefix: Sendable, Hashable, CustomStringConvertible {
     /// Parses `10.0.0.0/8`, `2001:db8::/32`, or a bare address (a host prefix); nil when invalid.
     public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let address = Self.parseAddress(String(parts[0])) else { return nil }
+        guard let address = IPAddress(parsing: String(parts[0])) else { return nil }
         let length: Int
         if parts.count == 2 {
             guard let parsed = Int(parts[1]), parts[1].allSatisfy(\.isASCII) else { return nil }
@@ -69,18 +69,5 @@ public struct IPPrefix: Sendable, Hashable, CustomStringConvertible {
         let lowBits = max(0, length - 64)
         let lowMask: UInt64 = lowBits == 0 ? 0 : (lowBits >= 64 ? ~0 : ~UInt64(0) << UInt64(64 - lowBits))
         return (highMask, lowMask)
-    }
-
-    /// Parses an IPv4 or IPv6 literal with the C library's parser.
-    static func parseAddress(_ text: String) -> IPAddress? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { IPAddress(bytes: $0) }
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { IPAddress(bytes: $0) }
-        }
-        return nil
     }
 }
