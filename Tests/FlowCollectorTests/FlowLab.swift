@@ -49,15 +49,17 @@ enum FlowLab {
         try Lab.script("flows.sh", "replay", RepositoryPaths.file(Self.fixture), "\(version)", "\(port)")
     }
 
-    /// Runs a listener with `configuration` (its first listener's port is replaced by an
-    /// ephemeral one), lets `feed` send to that port, and returns the records once their count
+    /// Runs a listener with `configuration` (one listener of its first listener's protocol, on
+    /// 127.0.0.1 and an ephemeral port), lets `feed` send to that port, and returns the records once their count
     /// has been stable for 2 s (at most 30 s: the receive task may drain slowly on a busy machine).
     static func collect(
         _ configuration: FlowConfiguration = FlowConfiguration(),
         feed: @Sendable (Int) async throws -> Void
     ) async throws -> [FlowRecord] {
         var configuration = configuration
-        configuration.listeners = [.init(protocol: .netflow, address: "127.0.0.1", port: 0)]
+        configuration.listeners = [
+            .init(protocol: configuration.listeners.first?.protocol ?? .netflow, address: "127.0.0.1", port: 0)
+        ]
         let records = Mutex<[FlowRecord]>([])
         let bound = AsyncStream.makeStream(of: Int.self)
         let service = FlowListenerService(

@@ -100,6 +100,7 @@ public final class FlowListenerService: Service, Sendable {
         }
         let port = channel.channel.localAddress?.port ?? listener.port
         self.logger.info("flows: listening for \(listener.protocol.rawValue) on udp \(listener.address):\(port)")
+        await self.checkReceiveBuffer(channel.channel, description: "udp \(listener.address):\(port)")
         self.onBound?(listener, port)
         do {
             try await channel.executeThenClose { inbound, _ in
@@ -123,6 +124,17 @@ public final class FlowListenerService: Service, Sendable {
         } catch {
             self.logger.error("flows: listener on udp \(listener.address):\(port) failed: \(error)")
         }
+    }
+
+    /// Linux caps SO_RCVBUF at net.core.rmem_max (and reports twice the size it grants): say so
+    /// when the socket got less than `flows.receive_buffer`, since bursts beyond it are lost.
+    private func checkReceiveBuffer(_ channel: any Channel, description: String) async {
+        guard let granted = try? await channel.getOption(.socketOption(.so_rcvbuf)).get() else { return }
+        let wanted = self.configuration.receiveBuffer
+        guard Int(granted) / 2 < wanted else { return }
+        self.logger.warning(
+            "flows: \(description) got a receive buffer of \(Int(granted) / 2) bytes, not the \(wanted) of flows.receive_buffer: the kernel caps it at net.core.rmem_max; raise it (sysctl -w net.core.rmem_max=\(wanted)) or bursts will be lost"
+        )
     }
 
     private static func now() -> Int64 {
