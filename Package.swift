@@ -198,6 +198,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "flow-decode-bench",
+            dependencies: ["NetmonCore", "FlowCollector", "Storage", "NetmonTesting"],
+            path: "Benchmarks/FlowDecode",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "snmp-poll-bench",
             dependencies: [
                 "NetmonCore",

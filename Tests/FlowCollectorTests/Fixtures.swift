@@ -1,5 +1,6 @@
 import Foundation
 import NetmonCore
+import NetmonTesting
 
 /// Access to the committed fixtures under Tests/Fixtures/flows.
 enum Fixtures {

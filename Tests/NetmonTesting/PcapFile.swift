@@ -1,33 +1,33 @@
 import NetmonCore
 
 /// A tiny pure reader of classic pcap files, enough to pull the UDP payloads out of the committed
-/// export captures (Ethernet or raw IP link types, IPv4 or IPv6).
-struct PcapFile {
+/// export captures (tests and benchmarks) (Ethernet or raw IP link types, IPv4 or IPv6).
+public struct PcapFile {
     /// One captured UDP datagram.
-    struct Datagram {
+    public struct Datagram: Sendable {
         /// 1-based packet number in the capture, as tshark counts.
-        var frame: Int
+        public var frame: Int
         /// Capture time, epoch milliseconds.
-        var timestamp: Int64
+        public var timestamp: Int64
         /// The IP source address.
-        var source: IPAddress
+        public var source: IPAddress
         /// The UDP destination port.
-        var destinationPort: UInt16
+        public var destinationPort: UInt16
         /// The UDP payload.
-        var payload: [UInt8]
+        public var payload: [UInt8]
     }
 
-    enum ReadError: Error {
+    public enum ReadError: Error {
         case notPcap
         case truncated
     }
 
     /// Every packet's link-layer bytes with its capture time.
-    private(set) var packets: [(timestamp: Int64, data: [UInt8])] = []
+    public private(set) var packets: [(timestamp: Int64, data: [UInt8])] = []
     /// The pcap link type (1 Ethernet, 101 raw IP).
-    let linkType: UInt32
+    public let linkType: UInt32
 
-    init(bytes: [UInt8]) throws {
+    public init(bytes: [UInt8]) throws {
         guard bytes.count >= 24 else { throw ReadError.notPcap }
         let magic = Self.u32(bytes, 0, bigEndian: false)
         let bigEndian: Bool
@@ -54,7 +54,7 @@ struct PcapFile {
     }
 
     /// The UDP datagrams of the capture, in order.
-    func udpDatagrams() -> [Datagram] {
+    public func udpDatagrams() -> [Datagram] {
         var result: [Datagram] = []
         for (index, packet) in self.packets.enumerated() {
             var offset = 0

@@ -1,0 +1,78 @@
+import FlowCollector
+import Foundation
+import NetmonCore
+import NetmonTesting
+import Storage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Decode + aggregate throughput of one core: the committed captures of real exporters are decoded
+// over and over by the listener's FlowDatagramProcessor and folded into per-minute aggregates by
+// FlowMinuteAggregator, as the receive path and the flow writer do. Each pass rewrites the source
+// addresses so the aggregator sees 100,000 keys per minute (a busy edge), and time advances one
+// minute every 2,000 datagrams so minutes close and fold to the top keys as in production.
+//
+// Usage: flow-decode-bench [seconds per protocol, default 5]
+
+struct Workload {
+    var name: String
+    var capture: String
+    var listener: FlowConfiguration.ListenerProtocol
+}
+
+let workloads = [
+    Workload(name: "NetFlow v5", capture: "softflowd-v5", listener: .netflow),
+    Workload(name: "NetFlow v9", capture: "softflowd-v9", listener: .netflow),
+    Workload(name: "IPFIX", capture: "pmacct-ipfix", listener: .ipfix),
+    Workload(name: "sFlow v5", capture: "pmacct-sflow", listener: .sflow),
+]
+
+/// CPU time of the calling thread (the benchmark runs on one thread).
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+let seconds = Double(CommandLine.arguments.dropFirst().first ?? "") ?? 5
+let fixtures = RepositoryPaths.file("Tests/Fixtures/flows")
+print("protocol    records/s/core  ns/record  datagrams  records     cpu_s")
+for workload in workloads {
+    let file = try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(workload.capture).pcap"))
+    let datagrams = try PcapFile(bytes: [UInt8](file)).udpDatagrams()
+    var processor = FlowDatagramProcessor(protocol: workload.listener)
+    var aggregator = FlowMinuteAggregator(topKeys: 1_000)
+    var now: Int64 = 1_767_225_600_000
+    var records = 0
+    var datagramCount = 0
+    var keyBase: UInt32 = 0
+    let started = threadCPUSeconds()
+    var elapsed = 0.0
+    while elapsed < seconds {
+        for _ in 0..<50 {
+            for datagram in datagrams {
+                var result = processor.process(datagram.payload, from: datagram.source, now: now)
+                for index in result.records.indices {
+                    result.records[index].sourceAddress = .v4(0x0A00_0000 | (keyBase % 100_000))
+                    keyBase &+= 1
+                }
+                aggregator.add(result.records, receivedAt: now)
+                records += result.records.count
+                datagramCount += 1
+                if datagramCount % 2_000 == 0 {
+                    now += 60_000
+                    _ = aggregator.closeMinutes(now: now)
+                }
+            }
+        }
+        elapsed = threadCPUSeconds() - started
+    }
+    _ = aggregator.closeAll()
+    let rate = Double(records) / elapsed
+    print(
+        workload.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+            + String(format: "%14.0f  %9.0f  %9d  %9d  %8.2f", rate, 1e9 / rate, datagramCount, records, elapsed)
+    )
+}
