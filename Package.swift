@@ -199,7 +199,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "flow-decode-bench",
-            dependencies: ["NetmonCore", "FlowCollector", "Storage", "NetmonTesting"],
+            dependencies: [
+                "NetmonCore", "FlowCollector", "Storage", "NetmonTesting",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/FlowDecode",
             swiftSettings: swiftSettings
         ),
