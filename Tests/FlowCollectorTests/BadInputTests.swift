@@ -1,5 +1,6 @@
 import FlowCollector
 import NetmonCore
+import NetmonTesting
 import Testing
 
 /// Hostile and broken input: every truncation, seeded bit flips, lying counts, absurd templates and

@@ -1,5 +1,6 @@
 import FlowCollector
 import NetmonCore
+import NetmonTesting
 
 /// Decodes a whole fixture capture the way a collector would: one template cache, datagrams in order.
 enum FixtureDecoding {

@@ -1,6 +1,7 @@
 import FlowCollector
 import Foundation
 import NetmonCore
+import NetmonTesting
 import Testing
 
 /// The committed captures of real exporters replayed byte for byte into the UDP listener: sampled

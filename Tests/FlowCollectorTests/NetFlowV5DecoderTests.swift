@@ -1,5 +1,6 @@
 import FlowCollector
 import NetmonCore
+import NetmonTesting
 import Testing
 
 @Suite("NetFlow v5 header facts")

@@ -1,5 +1,6 @@
 import FlowCollector
 import NetmonCore
+import NetmonTesting
 import Testing
 
 @Suite("sFlow v5 and packet headers")
