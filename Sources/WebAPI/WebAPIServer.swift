@@ -33,6 +33,7 @@ public enum WebAPIServer {
         router.add(middleware: SecurityHeadersMiddleware())
         HealthRoutes(dependencies: dependencies, logger: logger).register(on: router)
         MetricsRoutes(registry: dependencies.metrics).register(on: router)
+        DashboardRoutes().register(on: router)
         return router
     }
 
