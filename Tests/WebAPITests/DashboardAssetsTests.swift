@@ -67,6 +67,17 @@ struct DashboardAssetsTests {
         }
     }
 
+    @Test("the page preloads every module it imports (no import waterfall)")
+    func modulePreload() throws {
+        let page = try String(contentsOfFile: "\(Self.directory)/app.html", encoding: .utf8)
+        for name in try Self.sourceFiles() where name.hasSuffix(".js") && name != "theme.js" && name != "app.js" {
+            #expect(
+                page.contains("<link rel=\"modulepreload\" href=\"/ui/assets/\(name)\">"),
+                "app.html misses \(name)"
+            )
+        }
+    }
+
     @Test("the whole dashboard stays far below 100 KB on the wire")
     func weight() {
         let wire = DashboardAssets.all.values.reduce(0) { $0 + ($1.gzip?.count ?? $1.identity.count) }

@@ -269,7 +269,7 @@ extension DashboardAssets {
         ),
         "app.html": DashboardAsset(
             contentType: "text/html; charset=utf-8",
-            etag: "\"7cf6edffacf38b9cbbc36193f7e79ae0\"",
+            etag: "\"3dd75bbe03c92697a2f1fe2018a86341\"",
             identityBase64: """
                 PCFkb2N0eXBlIGh0bWw+CjxodG1sIGxhbmc9ImVuIj4KPGhlYWQ+CjxtZXRhIGNoYXJzZXQ9InV0
                 Zi04Ij4KPG1ldGEgbmFtZT0idmlld3BvcnQiIGNvbnRlbnQ9IndpZHRoPWRldmljZS13aWR0aCwg
@@ -278,45 +278,65 @@ extension DashboardAssets {
                 c3NldHMvZmF2aWNvbi5zdmciIHR5cGU9ImltYWdlL3N2Zyt4bWwiPgo8bGluayByZWw9InN0eWxl
                 c2hlZXQiIGhyZWY9Ii91aS9hc3NldHMvYXBwLmNzcyI+CjxzY3JpcHQgc3JjPSIvdWkvYXNzZXRz
                 L3RoZW1lLmpzIj48L3NjcmlwdD4KPHNjcmlwdCB0eXBlPSJtb2R1bGUiIHNyYz0iL3VpL2Fzc2V0
-                cy9hcHAuanMiPjwvc2NyaXB0Pgo8L2hlYWQ+Cjxib2R5Pgo8aGVhZGVyIGNsYXNzPSJ0b3BiYXIi
-                IGlkPSJ0b3BiYXIiIGhpZGRlbj4KICA8YSBjbGFzcz0iYnJhbmQiIGhyZWY9Ii91aS8iIGRhdGEt
-                bmF2Pm5ldG1vbmQ8L2E+CiAgPG5hdiBjbGFzcz0ibmF2IiBhcmlhLWxhYmVsPSJQYWdlcyI+CiAg
-                ICA8YSBocmVmPSIvdWkvIiBkYXRhLW5hdiBkYXRhLXBhZ2U9Im92ZXJ2aWV3Ij5PdmVydmlldzwv
-                YT4KICAgIDxhIGhyZWY9Ii91aS9mbG93cyIgZGF0YS1uYXYgZGF0YS1wYWdlPSJmbG93cyI+Rmxv
-                d3M8L2E+CiAgICA8YSBocmVmPSIvdWkvYWxlcnRzIiBkYXRhLW5hdiBkYXRhLXBhZ2U9ImFsZXJ0
-                cyI+QWxlcnRzICZhbXA7IGV2ZW50czwvYT4KICA8L25hdj4KICA8Zm9ybSBjbGFzcz0ic2VhcmNo
-                IiBpZD0ic2VhcmNoLWZvcm0iIHJvbGU9InNlYXJjaCI+CiAgICA8aW5wdXQgdHlwZT0ic2VhcmNo
-                IiBpZD0ic2VhcmNoLWlucHV0IiBuYW1lPSJxIiBwbGFjZWhvbGRlcj0iU2VhcmNoIGRldmljZXMs
-                IGludGVyZmFjZXMiIGFyaWEtbGFiZWw9IlNlYXJjaCBkZXZpY2VzIGFuZCBpbnRlcmZhY2VzIiBh
-                dXRvY29tcGxldGU9Im9mZiI+CiAgPC9mb3JtPgogIDxkaXYgY2xhc3M9ImNvbnRyb2xzIj4KICAg
-                IDxzcGFuIGlkPSJ0aW1lcmFuZ2UiPjwvc3Bhbj4KICAgIDxsYWJlbCBjbGFzcz0icmVmcmVzaCI+
-                UmVmcmVzaAogICAgICA8c2VsZWN0IGlkPSJyZWZyZXNoLXNlbGVjdCIgYXJpYS1sYWJlbD0iQXV0
-                by1yZWZyZXNoIj4KICAgICAgICA8b3B0aW9uIHZhbHVlPSIwIj5vZmY8L29wdGlvbj4KICAgICAg
-                ICA8b3B0aW9uIHZhbHVlPSIzMCI+MzAgczwvb3B0aW9uPgogICAgICAgIDxvcHRpb24gdmFsdWU9
-                IjYwIj4xIG1pbjwvb3B0aW9uPgogICAgICAgIDxvcHRpb24gdmFsdWU9IjMwMCI+NSBtaW48L29w
-                dGlvbj4KICAgICAgPC9zZWxlY3Q+CiAgICA8L2xhYmVsPgogICAgPGJ1dHRvbiB0eXBlPSJidXR0
-                b24iIGlkPSJ0aGVtZS10b2dnbGUiIGNsYXNzPSJnaG9zdCIgYXJpYS1sYWJlbD0iVG9nZ2xlIGRh
-                cmsgbW9kZSI+4peQPC9idXR0b24+CiAgICA8c3BhbiBpZD0idXNlciIgY2xhc3M9InVzZXIiPjwv
-                c3Bhbj4KICAgIDxidXR0b24gdHlwZT0iYnV0dG9uIiBpZD0ibG9nb3V0IiBjbGFzcz0iZ2hvc3Qi
-                PkxvZyBvdXQ8L2J1dHRvbj4KICA8L2Rpdj4KPC9oZWFkZXI+CjxtYWluIGlkPSJtYWluIiB0YWJp
-                bmRleD0iLTEiPjxwIGNsYXNzPSJzdGF0ZSI+TG9hZGluZ+KApjwvcD48L21haW4+CjxkaXYgaWQ9
-                InRvYXN0IiBjbGFzcz0idG9hc3QiIHJvbGU9InN0YXR1cyIgYXJpYS1saXZlPSJwb2xpdGUiIGhp
-                ZGRlbj48L2Rpdj4KPC9ib2R5Pgo8L2h0bWw+Cg==
+                cy9hcHAuanMiPjwvc2NyaXB0Pgo8IS0tIEV2ZXJ5IG1vZHVsZSB0aGUgcGFnZSBpbXBvcnRzLCBm
+                ZXRjaGVkIGF0IG9uY2UgaW5zdGVhZCBvZiBpbXBvcnQgYnkgaW1wb3J0LiAtLT4KPGxpbmsgcmVs
+                PSJtb2R1bGVwcmVsb2FkIiBocmVmPSIvdWkvYXNzZXRzL2FwaS5qcyI+CjxsaW5rIHJlbD0ibW9k
+                dWxlcHJlbG9hZCIgaHJlZj0iL3VpL2Fzc2V0cy9jaGFydC5qcyI+CjxsaW5rIHJlbD0ibW9kdWxl
+                cHJlbG9hZCIgaHJlZj0iL3VpL2Fzc2V0cy9jb21tb24uanMiPgo8bGluayByZWw9Im1vZHVsZXBy
+                ZWxvYWQiIGhyZWY9Ii91aS9hc3NldHMvZG9tLmpzIj4KPGxpbmsgcmVsPSJtb2R1bGVwcmVsb2Fk
+                IiBocmVmPSIvdWkvYXNzZXRzL2V4cG9ydC5qcyI+CjxsaW5rIHJlbD0ibW9kdWxlcHJlbG9hZCIg
+                aHJlZj0iL3VpL2Fzc2V0cy9mb3JtYXQuanMiPgo8bGluayByZWw9Im1vZHVsZXByZWxvYWQiIGhy
+                ZWY9Ii91aS9hc3NldHMvcGFnZS1hbGVydHMuanMiPgo8bGluayByZWw9Im1vZHVsZXByZWxvYWQi
+                IGhyZWY9Ii91aS9hc3NldHMvcGFnZS1kZXZpY2UuanMiPgo8bGluayByZWw9Im1vZHVsZXByZWxv
+                YWQiIGhyZWY9Ii91aS9hc3NldHMvcGFnZS1mbG93cy5qcyI+CjxsaW5rIHJlbD0ibW9kdWxlcHJl
+                bG9hZCIgaHJlZj0iL3VpL2Fzc2V0cy9wYWdlLWludGVyZmFjZS5qcyI+CjxsaW5rIHJlbD0ibW9k
+                dWxlcHJlbG9hZCIgaHJlZj0iL3VpL2Fzc2V0cy9wYWdlLWxvZ2luLmpzIj4KPGxpbmsgcmVsPSJt
+                b2R1bGVwcmVsb2FkIiBocmVmPSIvdWkvYXNzZXRzL3BhZ2Utb3ZlcnZpZXcuanMiPgo8bGluayBy
+                ZWw9Im1vZHVsZXByZWxvYWQiIGhyZWY9Ii91aS9hc3NldHMvcGFnZS1zZWFyY2guanMiPgo8bGlu
+                ayByZWw9Im1vZHVsZXByZWxvYWQiIGhyZWY9Ii91aS9hc3NldHMvdGFibGUuanMiPgo8bGluayBy
+                ZWw9Im1vZHVsZXByZWxvYWQiIGhyZWY9Ii91aS9hc3NldHMvdGltZXJhbmdlLmpzIj4KPC9oZWFk
+                Pgo8Ym9keT4KPGhlYWRlciBjbGFzcz0idG9wYmFyIiBpZD0idG9wYmFyIiBoaWRkZW4+CiAgPGEg
+                Y2xhc3M9ImJyYW5kIiBocmVmPSIvdWkvIiBkYXRhLW5hdj5uZXRtb25kPC9hPgogIDxuYXYgY2xh
+                c3M9Im5hdiIgYXJpYS1sYWJlbD0iUGFnZXMiPgogICAgPGEgaHJlZj0iL3VpLyIgZGF0YS1uYXYg
+                ZGF0YS1wYWdlPSJvdmVydmlldyI+T3ZlcnZpZXc8L2E+CiAgICA8YSBocmVmPSIvdWkvZmxvd3Mi
+                IGRhdGEtbmF2IGRhdGEtcGFnZT0iZmxvd3MiPkZsb3dzPC9hPgogICAgPGEgaHJlZj0iL3VpL2Fs
+                ZXJ0cyIgZGF0YS1uYXYgZGF0YS1wYWdlPSJhbGVydHMiPkFsZXJ0cyAmYW1wOyBldmVudHM8L2E+
+                CiAgPC9uYXY+CiAgPGZvcm0gY2xhc3M9InNlYXJjaCIgaWQ9InNlYXJjaC1mb3JtIiByb2xlPSJz
+                ZWFyY2giPgogICAgPGlucHV0IHR5cGU9InNlYXJjaCIgaWQ9InNlYXJjaC1pbnB1dCIgbmFtZT0i
+                cSIgcGxhY2Vob2xkZXI9IlNlYXJjaCBkZXZpY2VzLCBpbnRlcmZhY2VzIiBhcmlhLWxhYmVsPSJT
+                ZWFyY2ggZGV2aWNlcyBhbmQgaW50ZXJmYWNlcyIgYXV0b2NvbXBsZXRlPSJvZmYiPgogIDwvZm9y
+                bT4KICA8ZGl2IGNsYXNzPSJjb250cm9scyI+CiAgICA8c3BhbiBpZD0idGltZXJhbmdlIj48L3Nw
+                YW4+CiAgICA8bGFiZWwgY2xhc3M9InJlZnJlc2giPlJlZnJlc2gKICAgICAgPHNlbGVjdCBpZD0i
+                cmVmcmVzaC1zZWxlY3QiIGFyaWEtbGFiZWw9IkF1dG8tcmVmcmVzaCI+CiAgICAgICAgPG9wdGlv
+                biB2YWx1ZT0iMCI+b2ZmPC9vcHRpb24+CiAgICAgICAgPG9wdGlvbiB2YWx1ZT0iMzAiPjMwIHM8
+                L29wdGlvbj4KICAgICAgICA8b3B0aW9uIHZhbHVlPSI2MCI+MSBtaW48L29wdGlvbj4KICAgICAg
+                ICA8b3B0aW9uIHZhbHVlPSIzMDAiPjUgbWluPC9vcHRpb24+CiAgICAgIDwvc2VsZWN0PgogICAg
+                PC9sYWJlbD4KICAgIDxidXR0b24gdHlwZT0iYnV0dG9uIiBpZD0idGhlbWUtdG9nZ2xlIiBjbGFz
+                cz0iZ2hvc3QiIGFyaWEtbGFiZWw9IlRvZ2dsZSBkYXJrIG1vZGUiPuKXkDwvYnV0dG9uPgogICAg
+                PHNwYW4gaWQ9InVzZXIiIGNsYXNzPSJ1c2VyIj48L3NwYW4+CiAgICA8YnV0dG9uIHR5cGU9ImJ1
+                dHRvbiIgaWQ9ImxvZ291dCIgY2xhc3M9Imdob3N0Ij5Mb2cgb3V0PC9idXR0b24+CiAgPC9kaXY+
+                CjwvaGVhZGVyPgo8bWFpbiBpZD0ibWFpbiIgdGFiaW5kZXg9Ii0xIj48cCBjbGFzcz0ic3RhdGUi
+                PkxvYWRpbmfigKY8L3A+PC9tYWluPgo8ZGl2IGlkPSJ0b2FzdCIgY2xhc3M9InRvYXN0IiByb2xl
+                PSJzdGF0dXMiIGFyaWEtbGl2ZT0icG9saXRlIiBoaWRkZW4+PC9kaXY+CjwvYm9keT4KPC9odG1s
+                Pgo=
                 """,
             gzipBase64: """
-                H4sIAAAAAAACA41VTW7VMBDe9xTGCzaQplUFqkQSqRtWSCDgAvOSSWLq2MZ20nbHEdhxAw7WkzD+
-                yXvN41Wwynj8zef5T/Wi061/MMhGP8nmrAofJkENNUfFgwKho8+EHlg7gnXoaz77vrjmq1rBhDVf
-                BN4ZbT1nrVYeFcHuROfHusNFtFjEw2smlPACZOFakFhfHpFY7NFatE9IlC72WgJ74SU2Cv2kVVeV
-                6XhWSaFumUVZc0GWnI1kU/NyFiU4ctmVPSzh5twtA2chYkJOMGBJilf3k+QbEucfJLoR0Z+gAmPO
-                W+eChWutMJ45224QfsQJz78RpCoT5IBNb0+6myXyvywD95FdmUuw091DLgha1kqyqLnXZgeULtEd
-                5FF0HarmjLEKVtzOguqexsJZBx4KBcshmRBtSLVakcgZWAGFhF3IyyfKWAicsUh+ii4JhoA11wva
-                0Be8+Zil/MiRdS/1nTtNka6a9+Fz2pj6yPpnrPNdcxO/7CVM5h3DhRprJavKkIIg9NpOa+AOwbZj
-                SmuSi3DNmdXUtet1dkYoM691PWEYr3lu8O+cGQktjlpSFWv+JWJYmhEXxsOj7Qngtonf4hgVcwud
-                vW71ZCT6kPa+5ym24HSUOrEvapgsCmNfRmdApf4RE1KbDBjbj7QZEF1YrSntliaDN5+TECGBBSW2
-                PvJkSJFU2zhuyNFiz5GNyVwbL7RiC8iZArjgDcVQlUn7LOyKcFcXzP0T+JaAl2wS6j8oCfrmFJRS
-                EuPJSSljQPmwm70njtQC6ZBHMiyCwuthCMOeUziM2h2l5WtEUOfaW0argSrw+OtnVSaq4zrNLi7I
-                RBYP23o9643Ugw6tuPGj+aAHRuqnr1Ul9cu6etCGHQ0iPR4EWqCwE6rD+5oXtMIrs58bDx4DJXRC
-                DY8/flelIeeCEZGEJkyLCtzBjXzKk0UE8773xUIqo6Ug0nWt7X3L+7BMf64/IXpQ3MoGAAA=
+                H4sIAAAAAAACA51WS47cNhDdzynKXHhja2TDsBEgkgAv4lWABI4vwBZLEmOKZEhKM73LEbLLDXIw
+                n8TFj3qsThtJ90r8vPdYPxbVPBOmD0eLMIVZdXdN/IDiemwZahYXkAv6zBg49BN3HkPLljBUP7Bt
+                WfMZW7ZKfLDGBQa90QE1wR6kCFMrcJU9VmnyEqSWQXJV+Z4rbF+fiTgc0Dl034hoU51WCRxkUNhp
+                DLPRoqnz9K5RUn8Gh6plkpgMJuK0rF5kzT2Z7OuBr3Hn3q8jg+gxIWc+Yk0LLx5nxXYiPhwV+gkx
+                XJDi1t733keG7520Abzrd4gw4Yz3vxOkqTPkCZvPno1YFLJ/MaP2Ge9ZVcFPK7ojZBKQOlgyHeQc
+                A+5fwoChn1AAD2B0TxvaB8obmKFg4HAso3uoqp2rWdTS2HBx0VuZLLqGEwslXM8yMyX1apow89Uc
+                fEyxuJY2GDfz62kxWRWVO+XqNm6+QrdxB2UebjxW0hV0A7/1ZGVGqW+jGqr32FBuY3vkrp+u5gZ+
+                UNe7GuSMjhrmxqxLxzwYcSz9Ex30iuAtC8YeOHU3KZ7GkxQCdXcH0PANdyDF3WEMBA+80nx96n08
+                cWhpY9GQAXeSV4ofou2/UjSiUQBJ/JJcHsSwtWyLOut+KaNyyBk7ldRlibzVfYify+R8Dy6zy173
+                Pn3hOZ/tj4ArvQObWFPHEMRBvIub4znhOax5XMVtBs7QI7NtF2OktsvWhi8Q0zYr79EfDKyiCzAZ
+                RVls2W8JA/k++vialRvi94Hf44CSuYcuwVC3swpDDPswsOxbNDqNhDwlNT6E5MYpjd5ynetnK7z0
+                WtBqASQTNjaF3dFDxrqPeZAgUQUV9iHpFEiVl/Z+vCdDq5NGIRPd2CCNhpWrhRx4xTryoanz6ndh
+                bwj35hX4/wS+I+BrmKX+H5IEfXsJSiFJ/pSg1MmhMjksIZBGLoE8KVcyvttVMOMY3+YSwnEy/iws
+                nxKCKtd9jo8yZeDL3381dZY6z9Pi0/9MFkuTfb6+aw31TxNLcWdH97MZgZa/Pa2pqV621oMu/lJx
+                mQ+PA/rf4QepBT62rKI/rsae7k3gAaMkF1KPX/78p6ktGRdJJBKLMDcq7p/MKLNys0hgOdW+XGnJ
+                GiVJdGtrJ9tKP6zzj+ZX9G0BoXkKAAA=
                 """
         ),
         "app.js": DashboardAsset(
