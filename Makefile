@@ -6,7 +6,7 @@ DEV_CONFIG ?= etc/netmond.dev.yaml
 SWIFT_TEST_FLAGS ?=
 FUZZ_SECONDS ?= 30
 
-.PHONY: help setup build release run test test-swift test-fuzz test-lab test-browser lint format bench clean
+.PHONY: help setup build release run test test-swift test-api test-fuzz test-lab test-browser lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,12 +28,16 @@ run: setup ## Install, build, start the lab of real peers and run netmond on the
 	(sleep 10; scripts/lab/flows.sh replay Tests/Fixtures/pcap/mixed-300.pcap 9 2055 >/dev/null 2>&1 || true) &
 	.build/debug/netmond run --config $(DEV_CONFIG)
 
-test: setup lint test-swift test-fuzz test-lab test-browser ## Install, lint, and run every test (unit, integration, fuzz, lab, browser)
+test: setup lint test-swift test-api test-fuzz test-lab test-browser ## Install, lint, and run every test (unit, integration, API contract, fuzz, lab, browser)
 
 test-swift: ## swift test (unit and integration tests); stops the lab agents the tests started
 	swift build --build-tests
 	status=0; swift test --skip-build $(SWIFT_TEST_FLAGS) || status=$$?; \
 	scripts/lab/lab.sh down >/dev/null 2>&1 || true; exit $$status
+
+test-api: ## The API contract: schemathesis against the live daemon and its own OpenAPI document
+	swift build --product netmond
+	scripts/api-contract.sh
 
 test-fuzz: ## A short libFuzzer run of every flow decoder (FUZZ_SECONDS each; longer: scripts/fuzz/run.sh 600)
 	scripts/fuzz/run.sh $(FUZZ_SECONDS)
@@ -54,6 +58,7 @@ format: ## Format every Swift file in place
 
 bench: ## Benchmarks (release builds), results in docs/BENCHMARKS.md
 	scripts/bench/storage-ingest.sh
+	scripts/bench/api.sh
 
 clean: ## Remove build output and the lab's state
 	-scripts/lab/lab.sh down

@@ -29,7 +29,7 @@ APT_PACKAGES=(
 )
 # Python packages for the venv (snmpsim and its recordings pinned: the lab picks recordings by path;
 # scapy pinned so scripts/lab/gen-traffic.py regenerates the same fixture).
-PY_PACKAGES=(snmpsim==1.2.2 snmpsim-data==1.0.1 cryptography scapy==2.8.0)
+PY_PACKAGES=(snmpsim==1.2.2 snmpsim-data==1.0.1 cryptography scapy==2.8.0 schemathesis==4.32.5)
 VENV_REQ_VERSION=1
 
 # ---------------------------------------------------------------- apt

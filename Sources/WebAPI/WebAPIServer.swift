@@ -1,11 +1,14 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import NetmonCore
 import Prometheus
+import Storage
 
-/// Builds netmond's HTTP face: `/healthz` and `/metrics` today; the REST API and the dashboard
-/// mount on the same router as they land.
+/// Builds netmond's HTTP face: `/healthz`, `/metrics`, the REST API under `/api/v1` (with its
+/// OpenAPI document) and `/metrics/devices`.
 public enum WebAPIServer {
     /// Everything the HTTP layer needs from the rest of the daemon.
     public struct Dependencies: Sendable {
@@ -15,29 +18,99 @@ public enum WebAPIServer {
         public var metrics: PrometheusCollectorRegistry
         /// When the daemon started, for the uptime in `/healthz`.
         public var startedAt: ContinuousClock.Instant
+        /// The REST API's needs; nil serves only `/healthz` and `/metrics`.
+        public var api: APIDependencies?
 
         public init(
             checkDatabase: @escaping @Sendable () async throws -> Void,
             metrics: PrometheusCollectorRegistry,
-            startedAt: ContinuousClock.Instant = .now
+            startedAt: ContinuousClock.Instant = .now,
+            api: APIDependencies? = nil
         ) {
             self.checkDatabase = checkDatabase
             self.metrics = metrics
             self.startedAt = startedAt
+            self.api = api
+        }
+    }
+
+    /// What the REST API reads and writes, and how it tells the poller about device changes.
+    public struct APIDependencies: Sendable {
+        public var database: NetmonDatabase
+        public var auth: AuthService
+        /// The SNMP section: defaults for new devices and the settings of configured devices.
+        public var snmp: SNMPConfiguration
+        public var http: HTTPConfiguration
+        /// Called when a device is created, changed or deleted (the daemon passes it to the poller).
+        public var onDeviceChange: @Sendable (DeviceChange) -> Void
+
+        public init(
+            database: NetmonDatabase,
+            auth: AuthService,
+            snmp: SNMPConfiguration,
+            http: HTTPConfiguration,
+            onDeviceChange: @escaping @Sendable (DeviceChange) -> Void
+        ) {
+            self.database = database
+            self.auth = auth
+            self.snmp = snmp
+            self.http = http
+            self.onDeviceChange = onDeviceChange
         }
     }
 
     /// The router with every route netmond serves.
-    public static func makeRouter(dependencies: Dependencies, logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func makeRouter(dependencies: Dependencies, logger: Logger) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
+        if let api = dependencies.api, !api.http.corsAllowedOrigins.isEmpty {
+            router.add(middleware: AllowListCORSMiddleware(allowedOrigins: Set(api.http.corsAllowedOrigins)))
+        }
         HealthRoutes(dependencies: dependencies, logger: logger).register(on: router)
         MetricsRoutes(registry: dependencies.metrics).register(on: router)
+        if let api = dependencies.api {
+            _ = self.registerAPI(api, on: router)
+        }
         DashboardRoutes().register(on: router)
         return router
     }
 
+    /// Registers every API route; returns the catalog of what was registered.
+    @discardableResult
+    static func registerAPI(_ api: APIDependencies, on router: Router<APIRequestContext>) -> RouteCatalog {
+        let catalog = RouteCatalog()
+        let authenticator = RequestAuthenticator(
+            service: api.auth,
+            clientAddresses: ClientAddress(trustedProxies: Set(api.auth.configuration.trustedProxies))
+        )
+        let builder = APIRouteBuilder(router: router, authenticator: authenticator, catalog: catalog)
+        let devices = DeviceAdminStore(database: api.database)
+        AuthRoutes(service: api.auth, authenticator: authenticator, secureCookies: false).register(on: builder)
+        AccountRoutes(service: api.auth).register(on: builder)
+        DeviceRoutes(devices: devices, snmp: api.snmp, onDeviceChange: api.onDeviceChange).register(on: builder)
+        TelemetryRoutes(
+            devices: devices,
+            telemetry: TelemetryStore(database: api.database),
+            series: SeriesRangeReader(database: api.database),
+            events: EventListStore(database: api.database)
+        ).register(on: builder)
+        FlowRoutes(flows: FlowQueries(database: api.database)).register(on: builder)
+        DeviceMetricsRoutes(telemetry: TelemetryStore(database: api.database)).register(on: builder)
+        builder.add(
+            .get,
+            "/api/v1/openapi.json",
+            access: .anonymous,
+            summary: "This API as an OpenAPI 3.0 document",
+            operation: .init(response: nil)
+        ) { _, _, _ in
+            APIResponse.json(OpenAPIDocument.build(catalog.entries, version: NetmondVersion.current))
+        }
+        return catalog
+    }
+
     /// The HTTP server as a swift-service-lifecycle service, listening where `configuration` says.
+    /// Idle connections close after 60 s.
     public static func makeApplication(
         configuration: HTTPConfiguration,
         dependencies: Dependencies,
@@ -45,6 +118,7 @@ public enum WebAPIServer {
     ) -> some ApplicationProtocol {
         Application(
             router: self.makeRouter(dependencies: dependencies, logger: logger),
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(
                 address: .hostname(configuration.address, port: configuration.port),
                 serverName: "netmond"

@@ -51,10 +51,15 @@ struct Daemon {
             logger: self.logger
         )
         let snmpDevices = self.configuration.snmp.devices
+        let managedDevices = DeviceAdminStore(database: database)
         let poller = SNMPPollScheduler(
             engine: SNMPEngine(logger: self.logger),
             configuration: self.configuration.snmp,
-            devices: { try await snmpSink.seed(snmpDevices) },
+            devices: {
+                // The config file's devices, then those created through the API.
+                try await snmpSink.seed(snmpDevices)
+                    + managedDevices.managedDevices(excludingNames: Set(snmpDevices.map(\.name)))
+            },
             sink: snmpSink,
             logger: self.logger
         )
@@ -70,12 +75,20 @@ struct Daemon {
             logger: self.logger
         )
 
+        let auth = try await self.makeAuthService(database: database)
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
             dependencies: .init(
                 checkDatabase: { try await database.checkHealth() },
                 metrics: self.registry,
-                startedAt: startedAt
+                startedAt: startedAt,
+                api: .init(
+                    database: database,
+                    auth: auth,
+                    snmp: self.configuration.snmp,
+                    http: self.configuration.http,
+                    onDeviceChange: { change in poller.apply(change) }
+                )
             ),
             logger: self.logger
         )
@@ -103,5 +116,31 @@ struct Daemon {
         )
         try await ServiceGroup(configuration: groupConfiguration).run()
         self.logger.info("netmond stopped")
+    }
+
+    /// The API's authentication: the JWT key (created on first start) and the account stores.
+    /// Logs how to create the first admin while no user exists.
+    private func makeAuthService(database: NetmonDatabase) async throws -> AuthService {
+        let key: [UInt8]
+        do {
+            key = try JWTKeyFile.loadOrCreate(path: self.configuration.auth.jwtKeyFile)
+        } catch {
+            throw DaemonStartError(message: "\(error)")
+        }
+        let auth = await AuthService(
+            database: database,
+            configuration: self.configuration.auth,
+            key: key,
+            logger: self.logger
+        )
+        if try await AccountStore(database: database).userCount() == 0 {
+            let http = self.configuration.http
+            let host = http.address.contains(":") ? "[\(http.address)]" : http.address
+            self.logger.notice(
+                "no user exists yet: create the first admin with `netmond user add --admin NAME` "
+                    + "(it asks for the password), then log in at http://\(host):\(http.port)/"
+            )
+        }
+        return auth
     }
 }

@@ -13,7 +13,7 @@ struct HealthAndMetricsTests {
     private func router(
         databaseUp: Bool,
         registry: PrometheusCollectorRegistry = .init()
-    ) -> Router<BasicRequestContext> {
+    ) -> Router<APIRequestContext> {
         WebAPIServer.makeRouter(
             dependencies: .init(
                 checkDatabase: { if !databaseUp { throw DatabaseDown() } },

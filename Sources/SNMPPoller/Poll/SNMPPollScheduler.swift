@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import NetmonCore
 import ServiceLifecycle
+import Synchronization
 
 /// Polls every device on its own interval, spread over the interval with jitter so polls do not
 /// come in bursts; never polls one device twice at once (a poll still running when the next is
@@ -15,6 +16,11 @@ public final class SNMPPollScheduler: Service, Sendable {
     private let logger: Logger
     private let concurrency: AsyncSemaphore
     private let metrics = SNMPPollerMetrics()
+    /// Run-time device changes, consumed by `run()`; bounded (a full queue drops and logs).
+    private let changes: AsyncStream<DeviceChange>
+    private let changesInput: AsyncStream<DeviceChange>.Continuation
+    /// Device id → the signal that stops its poll loop.
+    private let stopSignals = Mutex<[Int64: AsyncStream<Void>.Continuation]>([:])
 
     /// - Parameter devices: the devices to poll, read once when the service starts.
     public init(
@@ -30,6 +36,17 @@ public final class SNMPPollScheduler: Service, Sendable {
         self.sink = sink
         self.logger = logger
         self.concurrency = AsyncSemaphore(limit: configuration.maxConcurrentPolls)
+        let (changes, changesInput) = AsyncStream<DeviceChange>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
+        self.changes = changes
+        self.changesInput = changesInput
+    }
+
+    /// Starts, restarts or stops polling a device while the scheduler runs (devices created,
+    /// changed or deleted through the API). Changes made before `run()` starts are applied then.
+    public func apply(_ change: DeviceChange) {
+        if case .dropped = self.changesInput.yield(change) {
+            self.logger.error("snmp: too many device changes queued; one was dropped")
+        }
     }
 
     public func run() async throws {
@@ -46,13 +63,44 @@ public final class SNMPPollScheduler: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for device in devices {
-                    group.addTask { await self.pollLoop(device) }
+                    self.start(device, in: &group)
+                }
+                for await change in self.changes {
+                    switch change {
+                    case .upsert(let device):
+                        self.stop(deviceID: device.id)
+                        self.start(device, in: &group)
+                        self.logger.info("snmp: polling device \(device.name) (changed at run time)")
+                    case .remove(let id):
+                        self.stop(deviceID: id)
+                        self.logger.info("snmp: stopped polling device \(id) (removed at run time)")
+                    }
                 }
             }
         }
         // No devices, or every loop ended early: stay until shutdown (returning would end the daemon).
         try? await gracefulShutdown()
         self.logger.info("snmp: poller stopped")
+    }
+
+    /// Adds `device`'s poll loop to `group`, stoppable through its stop signal.
+    private func start(_ device: MonitoredDevice, in group: inout DiscardingTaskGroup) {
+        let (signal, stopper) = AsyncStream<Void>.makeStream()
+        self.stopSignals.withLock { $0[device.id] = stopper }
+        group.addTask {
+            await withTaskGroup(of: Void.self) { loop in
+                loop.addTask { await self.pollLoop(device) }
+                loop.addTask { for await _ in signal {} }
+                await loop.next()
+                loop.cancelAll()
+            }
+        }
+    }
+
+    /// Ends the poll loop of `deviceID`, if one runs.
+    private func stop(deviceID: Int64) {
+        let stopper = self.stopSignals.withLock { $0.removeValue(forKey: deviceID) }
+        stopper?.finish()
     }
 
     private func pollLoop(_ device: MonitoredDevice) async {

@@ -22,7 +22,7 @@ struct HealthRoutes: Sendable {
         }
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/healthz") { _, _ -> EditedResponse<Health> in
             await self.health()
         }

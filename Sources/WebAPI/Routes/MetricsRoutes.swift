@@ -6,7 +6,7 @@ import Prometheus
 struct MetricsRoutes: Sendable {
     let registry: PrometheusCollectorRegistry
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/metrics") { _, _ -> Response in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(16 * 1024)
