@@ -62,8 +62,8 @@ public enum WebAPIServer {
     /// The router with every route netmond serves.
     public static func makeRouter(dependencies: Dependencies, logger: Logger) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware())
         if let api = dependencies.api, !api.http.corsAllowedOrigins.isEmpty {
             router.add(middleware: AllowListCORSMiddleware(allowedOrigins: Set(api.http.corsAllowedOrigins)))
         }

@@ -136,10 +136,10 @@ struct Daemon {
         if try await AccountStore(database: database).userCount() == 0 {
             let http = self.configuration.http
             let host = http.address.contains(":") ? "[\(http.address)]" : http.address
-            self.logger.notice(
+            let hint =
                 "no user exists yet: create the first admin with `netmond user add --admin NAME` "
-                    + "(it asks for the password), then log in at http://\(host):\(http.port)/"
-            )
+                + "(it asks for the password), then log in at http://\(host):\(http.port)/"
+            self.logger.notice("\(hint)")
         }
         return auth
     }

@@ -198,9 +198,10 @@ final class APIHarness: @unchecked Sendable {
         )
         self.otherSeriesID = otherSeriesID
         // 10 minutes of samples every 10 s, ending now.
+        let allSeries = series + [otherSeriesID]
         let start = now - 600_000
         try await database.pool.write { db in
-            for (index, id) in (series + [otherSeriesID]).enumerated() {
+            for (index, id) in allSeries.enumerated() {
                 for step in 0..<60 {
                     let ts = start + Int64(step) * 10_000
                     try db.execute(
@@ -237,8 +238,8 @@ final class APIHarness: @unchecked Sendable {
         }
 
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware())
         let changes = ChangeLog()
         self.changes = changes
         self.catalog = WebAPIServer.registerAPI(
@@ -260,9 +261,9 @@ final class APIHarness: @unchecked Sendable {
     }
 
     /// Runs `body` with a router test client.
-    func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    func test<Value>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         let app = Application(router: self.router, logger: Self.quietLogger)
-        return try await app.test(.router) { client in try await body(client) }
+        return try await app.test(.router) { client in UncheckedBox(value: try await body(client)) }.value
     }
 
     /// Headers authenticating as `caller`.
@@ -276,6 +277,11 @@ final class APIHarness: @unchecked Sendable {
     func count(_ table: String) async throws -> Int {
         try await self.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
+}
+
+/// Carries test values (parsed JSON) out of the test client's closure.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
 }
 
 /// A response body parsed as JSON.

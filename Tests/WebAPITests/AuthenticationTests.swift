@@ -266,13 +266,47 @@ struct AuthenticationTests {
             }
             let unknown = try await login("nobody", "whatever password")
             #expect(unknown.0 == 401 && unknown.1 == "invalid_credentials")
-            for _ in 0..<5 {
+            for _ in 0..<4 {
                 let wrong = try await login("eddie", "wrong password!")
                 #expect(wrong.0 == 401 && wrong.1 == "invalid_credentials")
             }
-            // Locked now, even with the right password.
+            // Five failures from this client address: locked now, even with the right password
+            // and for another account.
             let locked = try await login("eddie", APIHarness.password)
             #expect(locked.0 == 429 && locked.1 == "rate_limited")
+            let other = try await login("vera", APIHarness.password)
+            #expect(other.0 == 429)
+        }
+        // Per account: failures from many addresses lock the account for every address.
+        for index in 0..<5 {
+            let outcome = try await harness.auth.login(
+                username: "alice",
+                password: "wrong!",
+                client: "192.0.2.\(index)"
+            )
+            guard case .invalidCredentials = outcome else {
+                Issue.record("attempt \(index): \(outcome)")
+                continue
+            }
+        }
+        let fromElsewhere = try await harness.auth.login(
+            username: "alice",
+            password: APIHarness.password,
+            client: "198.51.100.7"
+        )
+        guard case .rateLimited = fromElsewhere else {
+            Issue.record("alice is not locked: \(fromElsewhere)")
+            return
+        }
+        // Another account from that address is not affected.
+        let bystander = try await harness.auth.login(
+            username: "vera",
+            password: APIHarness.password,
+            client: "198.51.100.7"
+        )
+        guard case .success = bystander else {
+            Issue.record("vera is locked: \(bystander)")
+            return
         }
         let audited = try await AuditStore(database: harness.database).entries(
             from: 0,
@@ -285,7 +319,7 @@ struct AuthenticationTests {
             offset: 0
         )
         #expect(audited.total == 7)
-        #expect(audited.items.filter { $0.outcome == .denied }.count == 1)
+        #expect(audited.items.filter { $0.outcome == .denied }.count == 2)
     }
 
     @Test("the login rate limiter counts per key within its window")

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import NetmonCore
 import Storage
+import Synchronization
 import Testing
 
 @testable import WebAPI
@@ -97,8 +98,8 @@ struct ResourceTests {
                 #expect(items.count == 2)
                 #expect(items.first?["if_index"] as? Int == 2)
                 let uplink = items.first { $0["if_index"] as? Int == 1 }
-                #expect(uplink?["in_bps"] as? Double == 1059 * 8)
-                #expect(uplink?["out_bps"] as? Double == 2059 * 8)
+                #expect(uplink?["in_bps"] as? Double == Double(1059 * 8))
+                #expect(uplink?["out_bps"] as? Double == Double(2059 * 8))
                 #expect(uplink?["in_errors_per_s"] as? Double == 3059)
                 #expect(uplink?["in_utilization"] as? Double == 5059)
                 #expect(uplink?["oper_status"] as? String == "up")
@@ -117,7 +118,7 @@ struct ResourceTests {
                 #expect((10...11).contains(points.count))
                 #expect(points.allSatisfy { Int64($0[0]) % 60_000 == 0 })
                 let stats = series.first?["stats"] as? [String: Double]
-                #expect(stats?["max"] == 1059 * 8)
+                #expect(stats?["max"] == Double(1059 * 8))
                 #expect(stats?["min"] ?? 0 >= 1000 * 8)
             }
             try await client.execute(
@@ -296,8 +297,8 @@ struct ResourceTests {
         let before = try await ["devices", "users", "organisations", "api_keys", "series", "samples"].asyncMap {
             try await harness.count($0)
         }
-        var failures: [String] = []
-        try await harness.test { client in
+        let failures = try await harness.test { client in
+            var failures: [String] = []
             for parameter in parameters {
                 for payload in payloads {
                     let encoded = payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -336,6 +337,7 @@ struct ResourceTests {
                 #expect(response.status == .ok)
                 #expect((jsonObject(response.body)?["tags"] as? [String]) == ["'); DROP TABLE devices; --"])
             }
+            return failures
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         let after = try await ["devices", "users", "organisations", "api_keys", "series", "samples"].asyncMap {

@@ -154,27 +154,28 @@ public struct DeviceAdminStore: Sendable {
     /// in `excludingNames` (the config file's, polled with the file's settings): what the poller
     /// adds at start.
     public func managedDevices(excludingNames: Set<String>) async throws -> [MonitoredDevice] {
-        let rows = try await self.database.pool.read { db in
-            try Row.fetchAll(
+        try await self.database.pool.read { db in
+            let rows = try Row.fetchAll(
                 db,
                 sql: "SELECT id, name, address, tags, snmp_settings FROM devices WHERE snmp_settings IS NOT NULL"
             )
-        }
-        return rows.compactMap { row -> MonitoredDevice? in
-            let name: String = row["name"]
-            guard !excludingNames.contains(name), let settings = StoredSNMPSettings.decode(row["snmp_settings"]) else {
-                return nil
+            return rows.compactMap { row -> MonitoredDevice? in
+                let name: String = row["name"]
+                guard !excludingNames.contains(name), let settings = StoredSNMPSettings.decode(row["snmp_settings"])
+                else {
+                    return nil
+                }
+                let tags = (row["tags"] as String?).flatMap {
+                    try? JSONDecoder().decode([String].self, from: Data($0.utf8))
+                }
+                return MonitoredDevice(
+                    id: row["id"],
+                    name: name,
+                    address: row["address"],
+                    tags: tags ?? [],
+                    settings: settings
+                )
             }
-            let tags = (row["tags"] as String?).flatMap {
-                try? JSONDecoder().decode([String].self, from: Data($0.utf8))
-            }
-            return MonitoredDevice(
-                id: row["id"],
-                name: name,
-                address: row["address"],
-                tags: tags ?? [],
-                settings: settings
-            )
         }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-public import NetmonCore
+import NetmonCore
 
 /// The SNMP settings of a device created through the API, as kept in `devices.snmp_settings`
 /// (JSON). Secrets are stored because the poller needs them; the API never returns them.

@@ -76,7 +76,9 @@ public struct TelemetryStore: Sendable {
                 db,
                 sql: Self.seriesSelect
                     + " WHERE series.interface_id = ? AND series.metric IN (\(databaseQuestionMarks(count: metrics.count)))",
-                arguments: StatementArguments([interfaceID as any DatabaseValueConvertible] + metrics.map { $0 as any DatabaseValueConvertible })
+                arguments: StatementArguments(
+                    [interfaceID as any DatabaseValueConvertible] + metrics.map { $0 as any DatabaseValueConvertible }
+                )
             )
             let found = rows.map(Self.description)
             return metrics.flatMap { metric in found.filter { $0.metric == metric } }

@@ -1,4 +1,4 @@
-public import NetmonCore
+import NetmonCore
 
 /// How the samples of one step are combined into one point.
 public enum SeriesAggregation: String, Sendable, Hashable, CaseIterable {

@@ -1,10 +1,11 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Storage
 
 /// Registers API routes with their access rule, so that authentication, the role check, CSRF,
 /// the audit of mutating requests and the route catalog (OpenAPI, tests) happen in one place.
-struct APIRouteBuilder: Sendable {
+struct APIRouteBuilder {
     typealias Handler = @Sendable (Request, APIRequestContext, Principal?) async throws -> Response
 
     let router: Router<APIRequestContext>

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders API items as CSV (RFC 4180): one row per item, a header of column names, nested
 /// objects flattened to dotted columns, arrays as compact JSON, null as an empty cell.
 ///

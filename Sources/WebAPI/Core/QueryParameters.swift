@@ -15,7 +15,7 @@ struct QueryParameters {
     }
 
     func string(_ name: String, maxLength: Int = 256) throws -> String? {
-        guard let value = self.request.uri.queryParameters[name].map(String.init) else { return nil }
+        guard let value = self.request.uri.queryParameters.get(name) else { return nil }
         guard value.count <= maxLength else { throw APIError.invalidParameter(name, "longer than \(maxLength)") }
         return value
     }

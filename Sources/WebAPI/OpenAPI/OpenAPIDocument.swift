@@ -1,3 +1,6 @@
+import Foundation
+import HTTPTypes
+
 /// Builds the OpenAPI 3.0 document from the route catalog: every registered route with its
 /// parameters, bodies, responses, errors and security.
 enum OpenAPIDocument {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NetmonCore
 import Storage
 
 /// `/api/v1/auth`: login, refresh, logout, me, password change.
