@@ -156,7 +156,10 @@ class Netmond:
                 "log:\n  level: info\n  format: text\n"
                 f"http:\n  address: 127.0.0.1\n  port: {self.http_port}\n"
                 f"storage:\n  path: {os.path.join(root, 'netmond.db')}\n"
-                "snmp:\n  defaults:\n    timeout: 2s\n    retries: 1\n    poll_interval: 5s\n  devices:\n" + "".join(devices) +
+                f"auth:\n  jwt_key_file: {os.path.join(root, 'jwt.key')}\n  bcrypt_cost: 4\n"
+                # The fixture capture's packets are from 2026-01-01: keep its flows.
+                "flow_storage:\n  raw_retention: 366d\n  aggregate_retention: 3660d\n"
+                "snmp:\n  defaults:\n    timeout: 2s\n    retries: 1\n    poll_interval: 10s\n  devices:\n" + "".join(devices) +
                 f"flows:\n  listeners:\n    - protocol: netflow\n      address: 127.0.0.1\n      port: {self.flow_port}\n")
         self.log_path = os.path.join(root, "netmond.log")
         create_user(binary, self.config)
@@ -339,6 +342,9 @@ def browser_run(chrome, base, api, checks, flow_range):
     c.get(base + "/")
     c.wait(lambda: "/ui/login" in c.url, "the redirect to the login page")
     s.ready("login")
+    cold = c.execute(PAGE_TIMING)
+    cold["path"] = "/ui/login (cold cache)"
+    s.timings.append(cold)
     c.screenshot(os.path.join(SHOTS, "01-login.png"))
     c.find("#login-username").send_keys(USERNAME)
     c.find("#login-password").send_keys("wrong-password")
@@ -460,19 +466,26 @@ def browser_run(chrome, base, api, checks, flow_range):
     s.ready("search")
     s.no_script_ran("search with a payload in the URL")
 
-    # Session expiry: the cookies vanish → the next navigation lands on the login page, politely.
+    # An expired access token: the page refreshes the session (rotation) without bothering the user.
     c.delete_cookie("netmond_access")
-    c.delete_cookie("netmond_refresh")
     c.find("a[data-page=flows]").click()
+    s.ready("flows")
+    checks.expect(not s.errors_shown() and "/ui/flows" in c.url
+                  and any(k["name"] == "netmond_access" for k in c.cookies()),
+                  "an expired access token is refreshed silently")
+
+    # The whole session gone (refresh token too): the next navigation lands on the login page.
+    c.cdp("Network.clearBrowserCookies", {})
+    c.find("a[data-page=alerts]").click()
     c.wait(lambda: "/ui/login" in c.url, "the login page after the session expired")
     s.ready("login")
     checks.expect(c.find_all("[data-state=expired]") != [], "the login page says the session expired")
-    checks.expect("next=%2Fui%2Fflows" in c.url, f"login remembers where the user was going ({c.url})")
+    checks.expect("next=%2Fui%2Falerts" in c.url, f"login remembers where the user was going ({c.url})")
     c.find("#login-username").send_keys(USERNAME)
     c.find("#login-password").send_keys(PASSWORD)
     c.find("#login-submit").click()
-    s.ready("flows")
-    checks.expect("/ui/flows" in c.url, "after logging in again the user is back where they were")
+    s.ready("alerts")
+    checks.expect("/ui/alerts" in c.url, "after logging in again the user is back where they were")
 
     # Log out: the session is gone for real.
     c.find("#logout").click()
@@ -523,7 +536,7 @@ def main():
                         return False
             return True
         wait_until(rates, "interface rates (two polls) on lab-snmpd and xss-agent", 90)
-        time.sleep(6)  # a third poll, so every graph has at least two points
+        time.sleep(11)  # a third poll, so every graph has at least two points
         check_headers(daemon.base, checks)
         chrome = Chrome(DOWNLOADS, log_path=os.path.join(root, "chromedriver.log"))
         timings = browser_run(chrome, daemon.base, api, checks, flow_range)
