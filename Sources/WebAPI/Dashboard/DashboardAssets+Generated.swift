@@ -115,7 +115,7 @@ extension DashboardAssets {
         ),
         "app.css": DashboardAsset(
             contentType: "text/css; charset=utf-8",
-            etag: "\"ef6d644d33f151d32852f492724f087f\"",
+            etag: "\"fbf5d9aa39e0c8bfe79943293f47b729\"",
             identityBase64: """
                 LyogbmV0bW9uZCBkYXNoYm9hcmQ6IG9uZSBzdHlsZXNoZWV0LCBsaWdodCBhbmQgZGFyayB0aGVt
                 ZXMgdGhyb3VnaCBjdXN0b20gcHJvcGVydGllcy4gKi8KOnJvb3QgewogIGNvbG9yLXNjaGVtZTog
@@ -207,64 +207,67 @@ extension DashboardAssets {
                 OiBhYnNvbHV0ZTsgcG9pbnRlci1ldmVudHM6IG5vbmU7IGJhY2tncm91bmQ6IHZhcigtLXBhbmVs
                 KTsgYm9yZGVyOiAxcHggc29saWQgdmFyKC0tYm9yZGVyKTsKICBib3JkZXItcmFkaXVzOiA2cHg7
                 IHBhZGRpbmc6IDRweCA4cHg7IGZvbnQtc2l6ZTogMTJweDsgd2hpdGUtc3BhY2U6IG5vd3JhcDsg
-                Ym94LXNoYWRvdzogMCAycHggNnB4IHJnYmEoMCwwLDAsLjE1KTsgfQoubGVnZW5kIHRkLCAubGVn
-                ZW5kIHRoIHsgcGFkZGluZzogMnB4IDhweDsgfQouc3dhdGNoIHsgZGlzcGxheTogaW5saW5lLWJs
-                b2NrOyB3aWR0aDogMTBweDsgaGVpZ2h0OiAxMHB4OyBib3JkZXItcmFkaXVzOiAycHg7IG1hcmdp
-                bi1yaWdodDogNnB4OyB9Ci5zMCB7IHN0cm9rZTogdmFyKC0tYzApOyBiYWNrZ3JvdW5kOiB2YXIo
-                LS1jMCk7IH0gLnMxIHsgc3Ryb2tlOiB2YXIoLS1jMSk7IGJhY2tncm91bmQ6IHZhcigtLWMxKTsg
-                fQouczIgeyBzdHJva2U6IHZhcigtLWMyKTsgYmFja2dyb3VuZDogdmFyKC0tYzIpOyB9IC5zMyB7
-                IHN0cm9rZTogdmFyKC0tYzMpOyBiYWNrZ3JvdW5kOiB2YXIoLS1jMyk7IH0KLnM0IHsgc3Ryb2tl
-                OiB2YXIoLS1jNCk7IGJhY2tncm91bmQ6IHZhcigtLWM0KTsgfSAuczUgeyBzdHJva2U6IHZhcigt
-                LWM1KTsgYmFja2dyb3VuZDogdmFyKC0tYzUpOyB9CnBhdGguc2VyaWVzIHsgZmlsbDogbm9uZTsg
-                c3Ryb2tlLXdpZHRoOiAxLjY7IH0KLmZpbHRlcnMgeyBkaXNwbGF5OiBmbGV4OyBmbGV4LXdyYXA6
-                IHdyYXA7IGdhcDogOHB4OyBhbGlnbi1pdGVtczogZW5kOyBtYXJnaW4tYm90dG9tOiAxMnB4OyB9
-                Ci5maWx0ZXJzIGxhYmVsIHsgZGlzcGxheTogZmxleDsgZmxleC1kaXJlY3Rpb246IGNvbHVtbjsg
-                Zm9udC1zaXplOiAxMnB4OyBjb2xvcjogdmFyKC0tbXV0ZWQpOyBnYXA6IDJweDsgfQoubG9naW4g
-                eyBtYXgtd2lkdGg6IDM0MHB4OyBtYXJnaW46IDEwdmggYXV0bzsgfQoubG9naW4gZm9ybSB7IGRp
-                c3BsYXk6IGZsZXg7IGZsZXgtZGlyZWN0aW9uOiBjb2x1bW47IGdhcDogMTBweDsgfQoubG9naW4g
-                bGFiZWwgeyBkaXNwbGF5OiBmbGV4OyBmbGV4LWRpcmVjdGlvbjogY29sdW1uOyBnYXA6IDRweDsg
-                fQouY3J1bWJzIHsgY29sb3I6IHZhcigtLW11dGVkKTsgbWFyZ2luLWJvdHRvbTogOHB4OyB9Ci50
-                b2FzdCB7IHBvc2l0aW9uOiBmaXhlZDsgcmlnaHQ6IDE2cHg7IGJvdHRvbTogMTZweDsgYmFja2dy
-                b3VuZDogdmFyKC0tcGFuZWwpOyBib3JkZXI6IDFweCBzb2xpZCB2YXIoLS1ib3JkZXIpOwogIGJv
-                cmRlci1yYWRpdXM6IDhweDsgcGFkZGluZzogOHB4IDEycHg7IH0KLnNlY3Rpb24geyBtYXJnaW4t
-                dG9wOiAxNnB4OyB9Cg==
+                Ym94LXNoYWRvdzogMCAycHggNnB4IHJnYmEoMCwwLDAsLjE1KTsgfQoubGVnZW5kIHsgdGFibGUt
+                bGF5b3V0OiBhdXRvOyB9Ci5sZWdlbmQgdGQsIC5sZWdlbmQgdGggeyBwYWRkaW5nOiAycHggOHB4
+                OyB9Ci5sZWdlbmQgdGQ6Zmlyc3QtY2hpbGQgeyB3aGl0ZS1zcGFjZTogbm9ybWFsOyBvdmVyZmxv
+                dy13cmFwOiBhbnl3aGVyZTsgfQouc3dhdGNoIHsgZGlzcGxheTogaW5saW5lLWJsb2NrOyB3aWR0
+                aDogMTBweDsgaGVpZ2h0OiAxMHB4OyBib3JkZXItcmFkaXVzOiAycHg7IG1hcmdpbi1yaWdodDog
+                NnB4OyB9Ci5zMCB7IHN0cm9rZTogdmFyKC0tYzApOyBiYWNrZ3JvdW5kOiB2YXIoLS1jMCk7IH0g
+                LnMxIHsgc3Ryb2tlOiB2YXIoLS1jMSk7IGJhY2tncm91bmQ6IHZhcigtLWMxKTsgfQouczIgeyBz
+                dHJva2U6IHZhcigtLWMyKTsgYmFja2dyb3VuZDogdmFyKC0tYzIpOyB9IC5zMyB7IHN0cm9rZTog
+                dmFyKC0tYzMpOyBiYWNrZ3JvdW5kOiB2YXIoLS1jMyk7IH0KLnM0IHsgc3Ryb2tlOiB2YXIoLS1j
+                NCk7IGJhY2tncm91bmQ6IHZhcigtLWM0KTsgfSAuczUgeyBzdHJva2U6IHZhcigtLWM1KTsgYmFj
+                a2dyb3VuZDogdmFyKC0tYzUpOyB9CnBhdGguc2VyaWVzIHsgZmlsbDogbm9uZTsgc3Ryb2tlLXdp
+                ZHRoOiAxLjY7IH0KLmZpbHRlcnMgeyBkaXNwbGF5OiBmbGV4OyBmbGV4LXdyYXA6IHdyYXA7IGdh
+                cDogOHB4OyBhbGlnbi1pdGVtczogZW5kOyBtYXJnaW4tYm90dG9tOiAxMnB4OyB9Ci5maWx0ZXJz
+                IGxhYmVsIHsgZGlzcGxheTogZmxleDsgZmxleC1kaXJlY3Rpb246IGNvbHVtbjsgZm9udC1zaXpl
+                OiAxMnB4OyBjb2xvcjogdmFyKC0tbXV0ZWQpOyBnYXA6IDJweDsgfQoubG9naW4geyBtYXgtd2lk
+                dGg6IDM0MHB4OyBtYXJnaW46IDEwdmggYXV0bzsgfQoubG9naW4gZm9ybSB7IGRpc3BsYXk6IGZs
+                ZXg7IGZsZXgtZGlyZWN0aW9uOiBjb2x1bW47IGdhcDogMTBweDsgfQoubG9naW4gbGFiZWwgeyBk
+                aXNwbGF5OiBmbGV4OyBmbGV4LWRpcmVjdGlvbjogY29sdW1uOyBnYXA6IDRweDsgfQouY3J1bWJz
+                IHsgY29sb3I6IHZhcigtLW11dGVkKTsgbWFyZ2luLWJvdHRvbTogOHB4OyB9Ci50b2FzdCB7IHBv
+                c2l0aW9uOiBmaXhlZDsgcmlnaHQ6IDE2cHg7IGJvdHRvbTogMTZweDsgYmFja2dyb3VuZDogdmFy
+                KC0tcGFuZWwpOyBib3JkZXI6IDFweCBzb2xpZCB2YXIoLS1ib3JkZXIpOwogIGJvcmRlci1yYWRp
+                dXM6IDhweDsgcGFkZGluZzogOHB4IDEycHg7IH0KLnNlY3Rpb24geyBtYXJnaW4tdG9wOiAxNnB4
+                OyB9Cg==
                 """,
             gzipBase64: """
                 H4sIAAAAAAACA71Yy47juhHd91cwHgToHlgePWy3HxggQFbZJshqMAtKpCzCkiiQtN19L+Y38iFZ
-                52vul6SKFGW9eqYvbibdgB8U63lOFYv+9JHU3FSyZoRRXaSSKnYgsuZEm9eS64JzsySlOBWGULtJ
-                nYkpeMU1vCl5ORUku2gjK9Io2XBlBNcr8vHTw0FJacivD4RkspQq0BlKHZyuIywHQXo6kA/5Nt/l
-                9AhfG1rzElfsH64Y/mJgIcrjJN7hQnUxHPz7sNlvky3HlVQqxhUssYjteegU0yzjNUqG++2eWeXy
-                jIroc548WzGKarI8jmOr5kZVDQt7un0OQ1wo5NWq5TyP861Te1ICpfia73jmlrJwYCWLBlqzeGA0
-                S+DrLt6EzEaXreFrmq0zZzHb4Ob0Odslx4dvD3+pOBOUPDaK51zpYJhFxOHJZtfm+VBL8/iFUUMD
-                C87nhU3z4qvbM8YApY92vQUhZFEUPfdBiLZRGsc9EPiWszzpg7CP9jsaDUBIwmSbMK+6g2G93if5
-                roMhydP9JrzDkO820Xrfg4HF+70z7mEACmyT0CtugYi3cZZs/aKF4m7JQnHXbKG4G7ZQ0PSZtZsR
-                CpZumaOZhSLZZ5ssR+3fAA6b5kGGMYmLrzMM99n9abn9SZmdyevPy+q3h4/kV5LKl0CLX0QNiXKB
-                QrwvR8j4l0IwxmvIL2FCNyV9PZAa+9KfRNVIZWhtcFthqnIJouwVNlZUnQRECb6kNDufoD3VEM+V
-                qkfE4unogPIrmPwnVNKK5xJTGq2bl0/Rar0h+lUbXgUXsSQBbZqSB25lSRb/4CfJyT//tliSv8tU
-                GrkkmtY60FyJHFVS0Dcw5hADc2g1YDyTihohaxeVFTlYSEBwsgXC4KoUbl8Rtb5i5oBucdhAxrrY
-                4T+KG5vDIh7ujDbjnTu3Mb0YI+slEXVzgXaveckz02VE1AWEZbrsdd+nSbYMhyA9aaPmhWhZCuZB
-                sOtPSK0WbkWZuOgD2aInDWXMcgEwGPqG6bwojeYbKWrD1f3ZqlECgkIIpx51eW/tzYPSrn6w506n
-                91RIbUZajQKcG6q445/beQCK0rTkDDbLhmbCAFtXm2PnM+M5vZRWYmVkk1LV53VecggVX4Obos2B
-                4OuRUOjhdSCAcZAfdBSDPuFzSA2JhhnrljC1P8AFYACvq7fhgRxr4ainjcjOr0Bb2djC+iUQQMaX
-                A9nYYFKFU0HLshvHQ+dA7BE6X2qrml6nodugPGvtFvqFKkEDyB9m+vOioSeOzXZoaIuGvl8tK82p
-                ygpHbZC/CWYKKJp12FrLQKGSpf6jgPjCCkqeg2v0YuRQ/+qibXUPEmP7vcuMERWHbJ543xNRYyBB
-                L01rNDXryUDHKN5o38ZbUYHF1PHG0aiiEGm7cx2OGooPBUUPuYRxD2l+MejZvX2t8PDou47fj/YV
-                4K9gzXCsvktVg8+KN5yaR1Qd5AJ6TiVqcOJxjd1sSaJcPT15XmxbpCyJZ4v8vW1n3HR2gxJyBARH
-                fCrCu9mg4JRNKfI+Rvhy2/UDcRpti+6dW6gWPGnBhAH8HbTsVc/IYJc6VPUzMxdi91mP0hd1NWbN
-                r660vPDR2WW9ntZ0J1PS1GL+VtFoA7R66/kA2RZNK7DiSslJLcLI5JTK8/iRPLsnqSXBvBROWOOH
-                uOaeWp++Ewioma38tJTZuRdK6E7KERxReF/sg9j2z7+i0eNgFPDN9nx9d81ik8BuBgqxQO/9qGsi
-                HY2dYma+EzA+Z0Py4/iTl/LWspvWrzeYNKC73AoosQCO3QxchwtR4IiPLMFjNzBytoHfC3G2TkfF
-                0tVKT6Xvol1Z9hplvAtnJKDfX+o3425NKkf17oxwCjAo7Kw+Cy/3HXaDnZf9EFPSRkMy/Kdj1+jD
-                8M9WolgSw/wwaeOHuzccTXNT1nvHggEOtfQoGLZqfR9tUBUtvwMrermqLxV6iu8jb22WWtZecRyA
-                d9gFs2cGcxhNLyVVuKCdJnc503g3gGR9nZsY8QQO3HR7P7hA0s4aKPl5QTXQA9Oz+Ho40Ny0R7Zl
-                /YEsyG//+vdiWEktC4ZqGP+hnv+8ocfeRozqbgPTpm2f+Lah3m4ahW+pFuMfjsa+mSS4/Yo/5WS0
-                9GBUcB0r+ZjBvmaygiok/X1uVByah7jy3mN9PfV9bZ0c8NZ7fJ+erOSKvghtuYG1KMpyXFf9PEYD
-                n+xYEmBWQFTDJHbmXhifPPW32rzO7/WG3GqAv5VRpTCMhCR9HUY0gzzQFCoJhI+ehQG/Qta159//
-                4Q41afuzZWyv4gVl8oaHDB6YoI6oU0ofwyX+r6KNy1bJT0BtqNkl6T4X/Zkyvt/eVvpGTVa8zdEO
-                ftzv4e8fZ110/QFnRD8dTgDLwqe55Nrlb2Slo6lENC8RtZNGPJWI5yXi1kYylUjmJZLWxnoqsZ6X
-                WLc2NlOJzbyEQ6+h0HPxZwo7Wrpackxsqe0BWW2tS7ADSPvuMXR62gI9pnOpnz68dj/mzdlgQkG/
-                tsXkRpEZRs8ettYhb6mUJ3vx6R3gyXpw0YnCa3FvPG5/DkfY+91yg3g4sPg7I7tf8bClqEuV6h/M
-                EuPLhZFUD1txLl44YNDWTNTOj/0bwv+yCe2mP0t4DLSLthv6Avujgr+k/BffXnGHixgAAA==
+                52vyJakiRVmvnuncm8kM0N0mWc9zqlj0p4+k5qaSNSOM6iKVVLEDkTUn2ryWXBecmyUpxakwhNpD
+                6kxMwSuu4ZeSl1NBsos2siKNkg1XRnC9Ih8/PRyUlIb8+kBIJkupAp2h1MHpOsJyEKSnA/mQb/Nd
+                To/wsaE1L3HF/sMVw18MLER5nMQ7XKguhoN/Hzb7bbLluJJKxbiCJRaxPQ+dYpplvEbJcL/dM6tc
+                nlERfc6TZytGUU2Wx3Fs1dyoqmFhT7fPYYgLhbxatZzncb51ak9KoBRf8x3P3FIWDqxk0UBrFg+M
+                Zgl83MWbkNnosjV8TLN15ixmGzycPme75Pjw7eFPFWeCksdG8ZwrHQyziDg82ezaPB9qaR6/MGpo
+                YMH5vLBpXnx1Z8YYoPTRrrcghCyKouc+CNE2SuO4BwLfcpYnfRD20X5HowEISZhsE+ZVdzCs1/sk
+                33UwJHm634R3GPLdJlrvezCweL93xj0MQIFtEnrFLRDxNs6SrV+0UNwtWSjumi0Ud8MWCpo+s/Yw
+                QsHSLXM0s1Ak+2yT5aj9G8Bh0zzIMCZx8XWG4T67Py23PymzM3n9eVn99vCR/EpS+RJo8YuoIVEu
+                UIj35QgZ/1IIxngN+SVM6KakrwdSY1/6g6gaqQytDR4rTFUuQZS9wsGKqpOAKMGXlGbnE7SnGuK5
+                UvWIWDwdHVB+BZP/hEpa8VxiSqN18/IpWq03RL9qw6vgIpYkoE1T8sCtLMnib/wkOfn7XxZL8leZ
+                SiOXRNNaB5orkaNKCvoGxhxiYA6tBoxnUlEjZO2isiIHCwkITo5AGFyVwp0rotZXzBzQLQ4byFgX
+                O/yP4sbmsIiHJ6PN+OTOHUwvxsh6SUTdXKDda17yzHQZEXUBYZkue93naZItwyFIT9qoeSFaloJ5
+                EOz6E1KrhVtRJi76QLboSUMZs1wADIa+YTovSqP5RoracHXfWzVKQFAI4dSjLu+tvXlQ2tUP9t7p
+                9J4Kqc1Iq1GAc0MVd/xzJw9AUZqWnMFh2dBMGGDranPsfGY8p5fSSqyMbFKq+rzOSw6h4s/gpmhz
+                IPjzSCj08DoQwDjIDzqKQZ9wH1JDomHGuiVM7Q9wARjA6+pteCDHWjjqaSOy8yvQVja2sH4JBJDx
+                5UA2NphU4VTQsuzG8dI5EHuFzpfaqqbXaeg2KM9ae4R+oUrQAPKHmf68aOiJY7MdGtqioe9Xy0pz
+                qrLCURvkb4KZAopmHbbWMlCoZKl/LyC+sIKS5+AavRg51L+6aFvdg8TYfu8yY0TFIZsn3vdE1BhI
+                0EvTGk3NejLQMYo32rfxVlRgMXW8cTSqKETanlyHo4biQ0HRQy5h3EOaXwx6dm9fK7w8+q7j56P9
+                CfBXsGY4Vt+lqsFnxRtOzSOqDnIBPacSNTjxuMZutiRRrp6ePC+2LVKWxLNF/t62M246u0EJOQKC
+                Iz4V4d1sUHDKphR5HyN8ue36gTiNtkX37i1UC560YMIA/g5a9qpnZLBLHar6mZkLsfusR+mLuhqz
+                5ldXWl746O6yXk9rupMpaWoxf6totAFavbU/QLZF0wqsuFJyUoswMjml8jzekme3k1oSzEvhhDXe
+                xDW3a336TiCgZrby01Jm514oobspR3BE4X2xD2LbP/+MRo+DUcA32/P13TWLTQK7GSjEAr33o66J
+                dDR2ipn5TsC4z4bkx/EnL+WtZTetX28waUB3uRVQYgFcuxm4Dg+iwBEfWYLXbmDkbAO/F+JsnY6K
+                pauVnkrfRbuy7DXKeBfOSEC/v9Rvxt2aVI7q3R3hFGBQ2Fl9Fl7uJ+wBOy/7IaakjYZk+L+OXaMP
+                wz9aiWJJDPPDpI0f3t5wNc1NWe8dCwY41NKjYNiq9X10QFW0/A6s6OWqvlToKf4eeWuz1LL2iuMA
+                /IZTMHtmMIfR9FJShQvaaXKPM41vA0jW17mJEW/gwE2394sLJO2sgZKfF1QDPTA9i6+HA81Ne2Vb
+                1h/Igvz7H/9cDCupZcFQDeM/1POvN/TY14hR3Wtg2rTtjm8b6u2mUfiWajH+4Wjsm0mCx6/4VU5G
+                Sw9GBc+xko8Z7GsmK6hC0t/nRsWheYgr723r66nva+vkgLfe4/v0ZCVX9EVoyw2sRVGW47rq5zEa
+                +GTHkgCzAqIaJrEz98K489Q/avM6f9YbcqsBfldGlcIwEpL0dRjRDPJAU6gkED56Fgb8ClnXnn//
+                hzfUpO3PlrF9iheUyRteMnhhgjqiTil9DJf4fxVtXLZKfuJ26HdtC8CEYbCHWbtv2JJ0fxf9mTO+
+                v+7uhw+5UNoEWSFK9hs6yUrfqMmKt4uh4xka9jzr35tdGvuT1IjnOpwwIwuf5lC0y9/ISkdTiWhe
+                ImpHmngqEc9LxK2NZCqRzEskrY31VGI9L7FubWymEpt5CUeThkJzx+9D7AzritZRvq0hD8hqa12C
+                E1Ad7553p9c60Gg6APsxx2v38+ScDSYUXAy2at3MM1M6s7e6dchbKuXJvrB6k0KyHryoovBa9KrF
+                ns+B4e93y0384cDifxnZ/S2JvUtdqlT/YGgZv2KMpHrY83PxwgGDtmaidlDtP0X+l91uN/3+w2Og
+                XbTddBnYby/8a+g/i0UKA/QYAAA=
                 """
         ),
         "app.html": DashboardAsset(
@@ -541,7 +544,7 @@ extension DashboardAssets {
         ),
         "chart.js": DashboardAsset(
             contentType: "text/javascript; charset=utf-8",
-            etag: "\"d685a404a72c4f27fd0ccac7b3197a8b\"",
+            etag: "\"c1c085db95d43b4777526b324d014c58\"",
             identityBase64: """
                 Ly8gQSBzbWFsbCBTVkcgbGluZSBjaGFydCBvZiBvdXIgb3duOiB0aW1lIGF4aXMsIHZhbHVlIGF4
                 aXMgd2l0aCByb3VuZCB0aWNrcywgb25lIGxpbmUgcGVyIHNlcmllcywKLy8gYSBsZWdlbmQgd2l0
@@ -549,7 +552,7 @@ extension DashboardAssets {
                 cmllcyBhdCB0aGF0IG1vbWVudC4KCmltcG9ydCB7IGgsIHMsIGVtcHR5U3RhdGUgfSBmcm9tICIu
                 L2RvbS5qcyI7CmltcG9ydCB7IGRhdGVUaW1lLCB3aXRoVW5pdCB9IGZyb20gIi4vZm9ybWF0Lmpz
                 IjsKaW1wb3J0IHsgZXhwb3J0QnV0dG9ucyB9IGZyb20gIi4vZXhwb3J0LmpzIjsKCmNvbnN0IFcg
-                PSA4MDAsIEggPSAyMjAsIE0gPSB7IGxlZnQ6IDY0LCByaWdodDogMTIsIHRvcDogMTAsIGJvdHRv
+                PSA4MDAsIEggPSAyMjAsIE0gPSB7IGxlZnQ6IDcyLCByaWdodDogMTIsIHRvcDogMTAsIGJvdHRv
                 bTogMjQgfTsKY29uc3QgQ09MT1VSUyA9IDY7CgovKiogbWluL2F2Zy9tYXgvcDk1IG9mIHRoZSBm
                 aW5pdGUgdmFsdWVzIChuZWFyZXN0LXJhbmsgcDk1KS4gKi8KZXhwb3J0IGZ1bmN0aW9uIHN0YXRz
                 KHBvaW50cykgewogIGNvbnN0IHZhbHVlcyA9IHBvaW50cy5tYXAoKHApID0+IHBbMV0pLmZpbHRl
@@ -667,54 +670,54 @@ extension DashboardAssets {
                 YCR7dG90YWx9IHBvaW50c2ApLCB0b29scyksIGJveCwgbGVnZW5kKTsKfQo=
                 """,
             gzipBase64: """
-                H4sIAAAAAAACA6VZbW/bOBL+nl/BE3ILKVFkO+1mu07TRdvrXhdotoumeznAMM6KTdtqZEmQaMc+
-                r//7PTMkJcr2Xnu4oqhocmY4fOaVbKcjXotqEaepuPvH30WaZFKM53GpRD4V+bIU+VPWFypZSBGv
-                kyoUqzhd6rF4StRclPkym4Bg/IjFHNwsopClqGSZyCo86XRELFI5k6BjlkWSdeLVrLOI153ix+9D
-                EWMlFvN8Ba7xsqzyUqh5rEQp40klJKY3RprALC8t8oXMVHRykiyKHNpuxTwU0EAuCrW5U7GSYiem
-                Zb4QXtSZ5IvoS+VdN8QTEHzGoULW6PcsUQ75NC8XsdrjkGsavFkqlWeVQ6znNfHJGGtK3Isb8aLb
-                DcV7DC4vMbjFYAsMpqovrp6Hokxmcwx7l6FQeYEBaB5yiF70xeVzsbs2kt5+/PDx90934L6C9M7Z
-                2T52ZCU1l2Ka4AhSG6cSfibjUlbqooyzRwGyIBJnnROtqpgus7FK8kxUgKnyizzJVBWI7YkQelcj
-                5UbopWgRF75fBOLmlSgGvWEQTZNUydL3VzynNoWEGitxc3MjvGy5eJClJ777TvzKwyipfmbtQB5c
-                Y5NkKvy/6D2iVGYzNQ9gabUsM2CE8/VFtkxTeMVqZoc4rR3iNHpIKFmN4TFKTqCxEVulyVj6QUTz
-                vh8DXNY0FhcYOWzLRcNTyskSTC71uXgIRZcZrIIYCq2k3nPQHYY8x9qSwI5onU2v8gEMh/6YZWjU
-                MxL4ZIbmNlZz4L72yXloPJZJ6ncjWPxMtAQEJCFgEQBkp73kUx2U1phjCq4km4lBl+EcHvWIDLB9
-                plD2QRKCaZkpIPRcewcbjlbEK6BSG40k9oYNqmX8BB4i62gJzdIinmGp1xXQkY81TfO89HmY5rNe
-                1wdz4FpIyQIcg14oECuXEZIF/va6Q+2UUzbUFJhAMvllNmkmX92QKo4wTlIkjZVFlAs/lYocV3Sv
-                8XmptT7Xu56JbtTt9mjh/IanAi0hKpbVHM5sfZknB3rJMap4SdJaPH9GqXd0/Yxp2Jxa9c+/3L77
-                193nd79RLhhcdeWzUDzr8udKf3ov9PeZ+f0MB7DjK2fcu3R+vLh6rgc0Wf/4ofkBpE5q76AqoL2D
-                kh+lLjdrGFM1mhpzVIrt4aschyXGAH4BeqD9QyD++MPhGDjMDj6NBfPptJLkkZl8En9DDmdNgmgm
-                FWXzf6P+fGQSP8AZCKavWp+kNRHG8rCp3khrSoY/08c7NwvXgvVXOQ2OeYdqJQ1bHlmGjtIWqB/i
-                B5n6KjRyGkyVXJN+tlq1xbI0OLkxlfiJyU3u4ygJRL+m0iYn2x8SXhGhM9fr8WRbUVNTTL2A9bWi
-                hGGaUwiFYp40RaOxn40TrL5E3rDqUw6npad5kkrYIsfqPAlMijX5IqGkTmvnvPbqlRanBeqdBiAa
-                Ig2DHSqxKsR2Dkoh00pqrTBFjDujC8iQw6hIse3jB1sHB2nOPkcCL0jgyyMU9Srtd3Hh2KQhsbn4
-                BJC/Ni1VEWcyRaGfbNj/RrqnGQl/sM1iakaWqJOhEdIXg8HCNlzDYajL9U+7YSC4URqhuM/kiOT7
-                WxuQO7GoUOxHJG4k6N+K+wOb6AF1FZ0cS/3Utr0lLX3TtwmWH7IQAOjpac91T+qdfmNlQaDX696g
-                KjnsX5dlvEELwF9MRrbdAPT1L1vKnGDNVZxCaLNDXZ8zIKFlZ5Q492TYes21iqXUDjf3vUmy8kLE
-                4ziNKwDssVkw4yHC4gstyMN81xM7t5f0vV9zisJYJIjYOXpf7ogZocijglVrTias0YCfRDyBNOd5
-                zfE4y5i8g2bC14K0EaMock7NZc6ctz4rxOJv0MKrFoemQYtT+bcJ24fQ+r8rn+qis0F3X/I0jdXt
-                Melu8+jvN4TcTSId0RcZCD2Fu+fms8nYra7EJbhlrTTdQH+O1w0i83Uduo2oDYfn+L5yClJTnshW
-                vYBSvn+PKUNPA+7a3f1Jqu6B3zOBbuEx9FckkvVrpGka9PsOres51Yqao8r3MGAvXSXy6U2OxnHU
-                Ra463d7v8M/73QihmacSbposiNCLyyS+SKmGwHdNGO6ZmoI4iL7AJD5xBAcurwNu55yOr3isz6wV
-                MzTvGUquoubSQFcRbQObw4kyiosCFz8fYijDtCTNymRyYWbXvb6BGuPLvrhvEA/FBosbII3RpR5h
-                /+D62CZUxXiTdb8x3RUYDd+5wPWLqS7ibDzPSwp38HLA27ugv9Kp2LjjrsZkr5IDniM90R4wfJNW
-                /w8ua7iuRkWPNowVHEnj0fK9b8HFSNGcV4dwoFZOUsmIHHYnDSRwU7sBbaZd2VaBvHwXj+fkgqFI
-                2Av12aldoJruQRmw0ujW0xo7mA2w22pIwNWJhAJpMLQQmgR/5IaJIzZyyWwqyZbymjWmPxPq10an
-                WxDtTrcEBZD8OVnLid8LduHpltzEnRpdG04j9oNRVwt0QADKBRKka0pT4UV1uk3EX+11niJ4YiPQ
-                lNW+jdKDyPT3IbApzph65+YQ83rCYXvgV/zAYh3rvzgRsE+q5CFJE7UhNriDzLxWciBJabzRG5Vy
-                vBdz7F1G+lMyUXMb0O1cio5R6peQY7kxpHYlhQIK9awq0H1mymrhwK6PHFqVXDRUQjeSI3UfCx61
-                q3Qw5L5yKVune8jXx/l0v0CBAQUoOvSlzWwdxZPJuxW0/JAgVDJ0Qd4iX1ZygXWI8SWtObFgrstA
-                j3DEiXCNeUM3d9zT36YJiD9hzTcBrakLLmVaVDRmon8CMxLC4FIt4x8MO9Wde5edduIiR/UPsqxN
-                uAQeLXdcupq7mytsnnDj9ycNxoBC314aah+me8OwJSUmnUgUdTXceJhVtmuE29ZrpcrkYUlt2LpH
-                OdGPlU1zx6kuv4WqcXIqifwLWc9wwLToOIs0HqMrTtIJnM9vHAIOUN/JaJfQpAg0RXQSjQMDUAwZ
-                jBYrfsCds3aieIrVeE6JwmRQ3J3l+uOU0XQyB/w0pPRlssWuj5agLlvUR1F3XPecXMR2oyBwTqW9
-                nvwgxu3ItQRbHt7FyMEh7sn2jTM1Iiq1SWVkyKFM3cea1oreNRs+uimBSd+c783M82BXrEf7IikB
-                IMW+KNaeTW1fja5Uxjq83Mj6ur1NVjsGDOWDg8xqHrA5LaiYPMVNDHqVMgOLI5q5jCeNwVXpjOdm
-                7FEjNkC9zbiN47bPQ49Ln+LH7z3zyvVoXahdXOiplXPRI/XNzcZ0vzQbtJvBdiVu3m0o+wAsul4e
-                e7a1axE/Z/3U0PbNC/J+gbIFs7l32dObBa3n5JvCITnwftvONtL+FwgnBxDWlRiHQb19bHWClRo8
-                HompOqJ2Qev2p/I8pZzY+t8CX9d1/zD15097CfSb7lGDulWon8EKuq8hfH65+3in6J3XB1CUDoZW
-                0dYDNgwA75RlH9CZBoTaQKQzfEf6v3j80y0ddReMhhZp0teO84cviPDq6IXD3/KrgdPTkKS+RbF5
-                4Wg8Z2c9eNcE/sG9XTvLQTGnaLxg5DkcjviTx+/QvIp0xXednVFiFITaagH9F8w6NIHOj1//AeMJ
-                rv4dGwAA
+                H4sIAAAAAAACA6VZbW/bOBL+nl/BE3ILKVFkO+2mXadp0fa61wWa7aLtXg4wjLNi07YaWRIk2rHP
+                6/9+zwxJibK91x6uKCqanBkOn3kl2+mI16JaxGkqPv/j7yJNMinG87hUIp+KfFmK/DHrC5UspIjX
+                SRWKVZwu9Vg8JmouynyZTUAwfsBiDm4WUchSVLJMZBWedDoiFqmcSdAxyyLJOvFq1lnE607x04+h
+                iLESi3m+Atd4WVZ5KdQ8VqKU8aQSEtMbI01glpcW+UJmKjo5SRZFDm23Yh4KaCAXhdp8VrGSYiem
+                Zb4QXtSZ5Ivoa+VdN8QTEHzBoULW6PcsUQ75NC8XsdrjkGsavFkqlWeVQ6znNfHJGGtK3Ikb8bzb
+                DcV7DC4vMbjFYAsMpqovnl2Gokxmcwx7GKq8wAA09zlEL/ri8qnYXRtJbz9++Pj7p8/gvoL0ztnZ
+                PnZkJTWXYprgCFIbpxJ+JuNSVuqijLMHAbIgEmedE62qmC6zsUryTFSAqfKLPMlUFYjtiRB6VyPl
+                RuilaBEXvl8E4ualKAa9YRBNk1TJ0vdXPKc2hYQaK3FzcyO8bLm4l6UnfvhB/MrDKKl+Zu1AHlxj
+                k2Qq/L/oPaJUZjM1D2BptSwzYITz9UW2TFN4xWpmhzitHeI0ekgoWY3hMUpOoLERW6XJWPpBRPO+
+                HwNc1jQWFxg5bMtFw1PKyRJMLvW5uA9FlxmsghgKraTec9AdhjzH2pLAjmidTa/yAQyH/phlaNQz
+                EvhkhuY2VnPgvvbJeWg8lknqdyNY/Ey0BAQkIWARAGSnveRTHZTWmGMKriSbiUGX4Rwe9YgMsH2h
+                UPZBEoJpmSkg9FR7BxuOVsRLoFIbjST2hg2qZfwIHiLraAnN0iKeYanXFdCRjzVN87z0eZjms17X
+                B3PgWkjJAhyDXigQK5cRkgX+9rpD7ZRTNtQUmEAy+WU2aSZf3pAqjjBOUiSNlUWUCz+VihxXdK/x
+                eaG1Pte7nolu1O32aOH8hqcCLSEqltUczmx9mScHeskxqnhB0lo8f0apd3T9jGnYnFr1L7/cvvvX
+                5y/vfqNcMLjqyieheNLlz5X+9J7r7xPz+wkOYMdXzrh36fx4fvVUD2iy/vGs+QGkTmrvoCqgvYOS
+                H6UuN2sYUzWaGnNUiu3hqxyHJcYAfgF6oP0sEH/84XAMHGYHn8aC+XRaSfLITD6KvyGHsyZBNJOK
+                svm/UX8+Mokf4AwE0zetT9KaCGN52FRvpDUlw5/p452bhWvB+qucBse8Q7WShi2PLENHaQvUD/G9
+                TH0VGjkNpkquST9brdpiWRqc3JhKvGJyk/s4SgLRr6m0ycn2h4RXROjM9Xo82VbU1BRTL2B9rShh
+                mOYUQqGYJ03RaOxn4wSrL5A3rPqUw2npcZ6kErbIsTpPApNiTb5IKKnT2jmvvXypxWmBeqcBiIZI
+                w2CHSqwKsZ2DUsi0klorTBHjzugCMuQwKlJs+/je1sFBmrPPkcALEvjiCEW9SvtdXDg2aUhsLj4B
+                5K9NS1XEmUxR6Ccb9r+R7mlGwh9ss5iakSXqZGiE9MVgsLAN13AY6nL9ajcMBDdKIxT3mRyRfH9r
+                A3InFhWK/YjEjQT9W3F/YBM9oK6ik2Opn9q2t6Slb/o2wfJDFgIAPT3tue5JvdNvrCwI9HrdG1Ql
+                h/3rsow3aAH4i8nIthuAvv5lS5kTrLmKUwhtdqjrcwYktOyMEueeDFuvuVaxlNrh5r43SVZeiHgc
+                p3EFgD02C2Y8RFh8oQV5mO96Yuf2kr73a05RGIsEETtH78sdMSMUeVSwas3JhDUa8JOIJ5DmPK85
+                HmcZk3fQTPhakDZiFEXOqbnMmfPWZ4VY/A1aeNXi0DRocSr/PmH7EFr/d+VTXXQ26O5Lnqaxuj0m
+                3W0e/f2GkLtJpCP6IgOhp3D33HwxGbvVlbgEt6yVphvoz/G6QWS+rkO3EbXh8BzfV05BasoT2aoX
+                UMr37zBl6GnAXbu7P0nVPfB7JtAtPIb+ikSyfo00TYN+36F1PadaUXNU+R4G7KWrRD6+ydE4jrrI
+                Vafbux3+eb8bITTzVMJNkwURenGZxBcp1RD4rgnDPVNTEAfRV5jEJ47gwOV1wO2c0/EVj/WZtWKG
+                5j1DyVXUXBroKqJtYHM4UUZxUeDi50MMZZiWpFmZTC7M7LrXN1BjfNkXdw3iodhgcQOkMbrUI+wf
+                XB/bhKoYb7LuN6a7AqPhOxdPcXaiuoiz8TwvKdzBywFv74L+Sqdi4467GpO9Sg54jvREe8DwTVr9
+                P7is4boaFT3aMFZwJI1Hy/e+BxcjRXNeHcKBWjlJJSNy2J00kMBN7Qa0mXZlWwXy8l08npMLhiJh
+                L9Rnp3aBaroHZcBKo1tPa+xgNsBuqyEBVycSCqTB0EJoEvyRGyaO2Mgls6kkW8pr1pj+TKhfG51u
+                QbQ73RIUQPLnZC0nfi/YhadbchN3anRtOI3YD0ZdLdABASgXSJCuKU2FF9XpNhF/tdd5iuCJjUBT
+                Vvs2Sg8i09+HwKY4Y+qdm0PM6wmH7YFf8QOLdaz/4kTAPqmS+yRN1IbY4A4y81rJgSSl8UZvVMrx
+                Xsyxdxnpj8lEzW1At3MpOkapX0KO5caQ2pUUCijUs6pA95kpq4UDuz5yaFVy0VAJ3UiO1H0seNSu
+                0sGQ+8qlbJ3uPl8f59P9AgUGFKDo0Jc2s3UUTybvVtDyQ4JQydAFeYt8WckF1iHGl7TmxIK5LgM9
+                whEnwjXmDd3ccU9/myYg/oQ13wS0pi64lGlR0ZiJ/gnMSAiDS7WMfzDsVHfuXHbaiYsc1T/Isjbh
+                Eni03HHpau5urrB5wo3fnzQYAwp9e2mofZjuDcOWlJh0IlHU1XDjYVbZrhFuW6+VKpP7JbVh6x7l
+                RD9WNs0dp7r8HqrGyakk8i9kPcMB06LjLNJ4jK44SSdwPr9xCDhAfSejXUKTItAU0Uk0DgxAMWQw
+                Wqz4AXfO2oniMVbjOSUKk0Fxd5brj1NG08kc8NOQ0pfJFrs+WoK6bFEfRd1x3XNyEduNgsA5lfZ6
+                8oMYtyPXEmx5eBcjB4e4I9s3ztSIqNQmlZEhhzJ1H2taK3rXbPjopgQmfXO+MzNPg12xHu2LpASA
+                FPu8WHs2tX0zulIZ6/ByI+vb9jZZ7RgwlA8OMqt5wOa0oGLyFDcx6FXKDCyOaOYynjQGV6Uznpux
+                R43YAPU24zaO2z4PPS59ip9+9Mwr14N1oXZxoadWzkUP1Dc3G9P90mzQbgbblbh5t6HsA7Doenns
+                2dauRfyc9aqh7ZsX5P0CZQtmc++ypzcLWs/Jd4VDcuD9tp1tpP0vEE4OIKwrMQ6DevvQ6gQrNXg4
+                ElN1RO2C1u1P5XlKObH1vwW+ruv+YerPH/cS6HfdowZ1q1A/gxV0X0P4/PL542dF77w+gKJ0MLSK
+                th6wYQB4pyz7gM40INQGIp3hO9L/xeOfbumou2A0tEiTvnac339FhFdHLxz+ll8NnJ6GJPUtis0L
+                R+M5O+vBuybwD+7t2lkOijlF4wUjz+FwxJ88fofmVaQrvuvsjBKjINRWC+i/YNahCXR+/PoPU31X
+                jx0bAAA=
                 """
         ),
         "common.js": DashboardAsset(
@@ -969,7 +972,7 @@ extension DashboardAssets {
         ),
         "format.js": DashboardAsset(
             contentType: "text/javascript; charset=utf-8",
-            etag: "\"4f7bc60ad774f740225787b395443b22\"",
+            etag: "\"f554f6d02fe9b5f71419d5c284f0eb2b\"",
             identityBase64: """
                 Ly8gTnVtYmVyIGFuZCB0aW1lIGZvcm1hdHRpbmcgZm9yIHRhYmxlcywgYXhlcyBhbmQgbGVnZW5k
                 cy4KCmNvbnN0IFNJID0gWyIiLCAiayIsICJNIiwgIkciLCAiVCIsICJQIl07CgovKiogMTIzNDU2
@@ -993,50 +996,51 @@ extension DashboardAssets {
                 KSB7CiAgaWYgKHZhbHVlID09PSBudWxsIHx8IHZhbHVlID09PSB1bmRlZmluZWQgfHwgTnVtYmVy
                 LmlzTmFOKHZhbHVlKSkgcmV0dXJuICLigJMiOwogIHJldHVybiBgJHt2YWx1ZS50b0ZpeGVkKHZh
                 bHVlIDwgMTAgPyAyIDogMSl9ICVgOwp9CgovKiogQSB2YWx1ZSB3aXRoIHRoZSBzZXJpZXMnIHVu
-                aXQuICovCmV4cG9ydCBmdW5jdGlvbiB3aXRoVW5pdCh2YWx1ZSwgdW5pdCkgewogIGlmICh1bml0
-                ID09PSAiYnBzIiB8fCB1bml0ID09PSAiYml0L3MiIHx8IHVuaXQgPT09ICJiaXRzL3MiKSByZXR1
-                cm4gYnBzKHZhbHVlKTsKICBpZiAodW5pdCA9PT0gInBwcyIgfHwgdW5pdCA9PT0gInBhY2tldHMv
-                cyIpIHJldHVybiBzaSh2YWx1ZSwgInAvcyIpOwogIGlmICh1bml0ID09PSAiYnl0ZXMiIHx8IHVu
-                aXQgPT09ICJCIikgcmV0dXJuIGJ5dGVzKHZhbHVlKTsKICBpZiAodW5pdCA9PT0gInBlcmNlbnQi
-                IHx8IHVuaXQgPT09ICIlIikgcmV0dXJuIHBlcmNlbnQodmFsdWUpOwogIGlmICh1bml0ID09PSAi
-                ZXJyb3JzL3MiKSByZXR1cm4gc2kodmFsdWUsICIvcyIpOwogIHJldHVybiBzaSh2YWx1ZSwgdW5p
-                dCA/IGAgJHt1bml0fWAgOiAiIik7Cn0KCmZ1bmN0aW9uIHBhZChuKSB7IHJldHVybiBTdHJpbmco
-                bikucGFkU3RhcnQoMiwgIjAiKTsgfQoKLyoqIEVwb2NoIG1zIG9yIGFuIElTTyBzdHJpbmcg4oaS
-                ICIyMDI2LTExLTI3IDE0OjA1OjA5IiAobG9jYWwgdGltZSkuICovCmV4cG9ydCBmdW5jdGlvbiBk
-                YXRlVGltZSh2YWx1ZSkgewogIGlmICh2YWx1ZSA9PT0gbnVsbCB8fCB2YWx1ZSA9PT0gdW5kZWZp
-                bmVkIHx8IHZhbHVlID09PSAiIikgcmV0dXJuICLigJMiOwogIGNvbnN0IGQgPSBuZXcgRGF0ZSh0
-                eXBlb2YgdmFsdWUgPT09ICJudW1iZXIiID8gdmFsdWUgOiBEYXRlLnBhcnNlKHZhbHVlKSk7CiAg
-                aWYgKE51bWJlci5pc05hTihkLmdldFRpbWUoKSkpIHJldHVybiBTdHJpbmcodmFsdWUpOwogIHJl
-                dHVybiBgJHtkLmdldEZ1bGxZZWFyKCl9LSR7cGFkKGQuZ2V0TW9udGgoKSArIDEpfS0ke3BhZChk
-                LmdldERhdGUoKSl9ICR7cGFkKGQuZ2V0SG91cnMoKSl9OiR7cGFkKGQuZ2V0TWludXRlcygpKX06
-                JHtwYWQoZC5nZXRTZWNvbmRzKCkpfWA7Cn0KCi8qKiBTZWNvbmRzIOKGkiAiM2QgNGgiLCAiNW0g
-                MnMiLiAqLwpleHBvcnQgZnVuY3Rpb24gZHVyYXRpb24oc2Vjb25kcykgewogIGlmIChzZWNvbmRz
-                ID09PSBudWxsIHx8IHNlY29uZHMgPT09IHVuZGVmaW5lZCkgcmV0dXJuICLigJMiOwogIGNvbnN0
-                IHMgPSBNYXRoLmZsb29yKHNlY29uZHMpOwogIGNvbnN0IGQgPSBNYXRoLmZsb29yKHMgLyA4NjQw
-                MCksIGggPSBNYXRoLmZsb29yKHMgJSA4NjQwMCAvIDM2MDApLCBtID0gTWF0aC5mbG9vcihzICUg
-                MzYwMCAvIDYwKTsKICBpZiAoZCkgcmV0dXJuIGAke2R9ZCAke2h9aGA7CiAgaWYgKGgpIHJldHVy
-                biBgJHtofWggJHttfW1gOwogIGlmIChtKSByZXR1cm4gYCR7bX1tICR7cyAlIDYwfXNgOwogIHJl
-                dHVybiBgJHtzfXNgOwp9Cg==
+                aXQuICovCmV4cG9ydCBmdW5jdGlvbiB3aXRoVW5pdCh2YWx1ZSwgdW5pdCkgewogIHN3aXRjaCAo
+                dW5pdCkgewogICAgY2FzZSAiYnBzIjogY2FzZSAiYml0L3MiOiBjYXNlICJiaXRzL3MiOiByZXR1
+                cm4gYnBzKHZhbHVlKTsKICAgIGNhc2UgInBwcyI6IGNhc2UgInBhY2tldC9zIjogY2FzZSAicGFj
+                a2V0cy9zIjogcmV0dXJuIHNpKHZhbHVlLCAicC9zIik7CiAgICBjYXNlICJlcnJvci9zIjogY2Fz
+                ZSAiZXJyb3JzL3MiOiByZXR1cm4gc2kodmFsdWUsICJlcnIvcyIpOwogICAgY2FzZSAiYnl0ZXMi
+                OiBjYXNlICJieXRlIjogY2FzZSAiQiI6IHJldHVybiBieXRlcyh2YWx1ZSk7CiAgICBjYXNlICJw
+                ZXJjZW50IjogY2FzZSAiJSI6IHJldHVybiBwZXJjZW50KHZhbHVlKTsKICAgIGRlZmF1bHQ6IHJl
+                dHVybiB1bml0ID8gYCR7c2kodmFsdWUpfSAke3VuaXR9YCA6IHNpKHZhbHVlKTsKICB9Cn0KCmZ1
+                bmN0aW9uIHBhZChuKSB7IHJldHVybiBTdHJpbmcobikucGFkU3RhcnQoMiwgIjAiKTsgfQoKLyoq
+                IEVwb2NoIG1zIG9yIGFuIElTTyBzdHJpbmcg4oaSICIyMDI2LTExLTI3IDE0OjA1OjA5IiAobG9j
+                YWwgdGltZSkuICovCmV4cG9ydCBmdW5jdGlvbiBkYXRlVGltZSh2YWx1ZSkgewogIGlmICh2YWx1
+                ZSA9PT0gbnVsbCB8fCB2YWx1ZSA9PT0gdW5kZWZpbmVkIHx8IHZhbHVlID09PSAiIikgcmV0dXJu
+                ICLigJMiOwogIGNvbnN0IGQgPSBuZXcgRGF0ZSh0eXBlb2YgdmFsdWUgPT09ICJudW1iZXIiID8g
+                dmFsdWUgOiBEYXRlLnBhcnNlKHZhbHVlKSk7CiAgaWYgKE51bWJlci5pc05hTihkLmdldFRpbWUo
+                KSkpIHJldHVybiBTdHJpbmcodmFsdWUpOwogIHJldHVybiBgJHtkLmdldEZ1bGxZZWFyKCl9LSR7
+                cGFkKGQuZ2V0TW9udGgoKSArIDEpfS0ke3BhZChkLmdldERhdGUoKSl9ICR7cGFkKGQuZ2V0SG91
+                cnMoKSl9OiR7cGFkKGQuZ2V0TWludXRlcygpKX06JHtwYWQoZC5nZXRTZWNvbmRzKCkpfWA7Cn0K
+                Ci8qKiBTZWNvbmRzIOKGkiAiM2QgNGgiLCAiNW0gMnMiLiAqLwpleHBvcnQgZnVuY3Rpb24gZHVy
+                YXRpb24oc2Vjb25kcykgewogIGlmIChzZWNvbmRzID09PSBudWxsIHx8IHNlY29uZHMgPT09IHVu
+                ZGVmaW5lZCkgcmV0dXJuICLigJMiOwogIGNvbnN0IHMgPSBNYXRoLmZsb29yKHNlY29uZHMpOwog
+                IGNvbnN0IGQgPSBNYXRoLmZsb29yKHMgLyA4NjQwMCksIGggPSBNYXRoLmZsb29yKHMgJSA4NjQw
+                MCAvIDM2MDApLCBtID0gTWF0aC5mbG9vcihzICUgMzYwMCAvIDYwKTsKICBpZiAoZCkgcmV0dXJu
+                IGAke2R9ZCAke2h9aGA7CiAgaWYgKGgpIHJldHVybiBgJHtofWggJHttfW1gOwogIGlmIChtKSBy
+                ZXR1cm4gYCR7bX1tICR7cyAlIDYwfXNgOwogIHJldHVybiBgJHtzfXNgOwp9Cg==
                 """,
             gzipBase64: """
-                H4sIAAAAAAACA7VW227bOBB991cMiKQrJbYsKY67a9dbNOi2axROCzh9WBQBLFu0RVSiDJJKUqQC
-                +tQP2P3DfkmH1NWXvCzQF8maM5zbmRm634frLFlSAQEPQbGEwjoVSaAU4xv9E1SwjKnsQvBApVGK
-                6YbyUDqdzirlUsF8ChP4REgXyGf9mOnHW/240Y8P5Hbc6fTPzsDzLwaXw+fw4/u/QDzHv4AZAWub
-                3lMhIV2D57pu1/gUgUJnjMOSqT763garz1TJvrQdOOt36MM2FQrWGV8plnKQzLoL4ox2IeNMYTSE
-                2PDYAWBrKBCYTCbAsziGr1+hkWQ8pGvGaajFRR0cJq+D6+KUbYOgKhMcyI9v/5ExWoypgjv0MAtU
-                5ARLWSp2gaHQ1Rr3EYspuoU/JyYjePYMwRdYJiemfKMi6IGH4aGZfqExBnZ+PoYcDxcVDdmGKYkG
-                KyM6PGYiNubqSKdcIRmiDAJeIjyqDuGXh1++jqnMYnHyWOT+AjRMegQVCMlR7Kj0DXugoVX4tnM4
-                eZxPP7FbBHVR84WjBEsse9zJOwcELLdVITCv0llDCln2JbF1gqYNrr6U5LaZ9wdHmV1q3dr0L2G0
-                KLnOUZo+vtJN+46Z16x4vS1eN/i6bTdBmd8T1PuDinpj/Dj7/qDFfoummo+K9qPcGpqMdc3UwnCj
-                S/wKMsViJgNTRF1qKlaUK7Bcx/H0lAUSVETh1YcpbNid5kPZxWD6l44Lp+QoHaWZX0vIXrPWlaha
-                16TvY/oepn/aTrrQuGdYZZ2cpIJR+Zsp/9F0tOZHBNvbo8mq2CWYAsH2Jjr8lkTvpUOZ1I1eJdAM
-                xfjA4vbAYr3iGgOtCdqaCToMTI/HnqGrVgSt6TkSQ0Hm3vHT5vgu24cGqBCpeCriKuADxJx/CQuo
-                FovZQcVeaRotCC3eWiZzXD58gyIHkbkKhLJ8dOK21spf23QVQYL7RN9lMJ2/B2lOlW3t+sOe5/X8
-                5+ANRu7lyP0DL584XQWxufaO3ywhXkQ3iP7vjm/EhDy1e0LcH5zew2t0ZqkvW4obsXWOm6EhWLNC
-                ODKKWAghq7hqcnYGLHQ2VJno7WbMyko2nDbjZvTfYD7/0EBYdt47edQ8GPEs5SqybDjXU9cGTNC2
-                WUS17O80E1ILR20LjGe6HffEc4pFCI24GeVSWDB3EcIg0vv3MgFfHl9MYSbMrrNkcbJhqhTscNWW
-                1Ww9xY6sbvt1nKaidrBLX1sB+vD7cOC6+Kcg2odOCwhVLoZGIznU0AgqDN2a1SY2zVIeYq2jPFpU
-                cNSGEUA4yZMaTtowAghrN0M3l4vdBpBGknd+Aoufuz8VCgAA
+                H4sIAAAAAAACA7VWzW7bRhC+6ykGhJ2StsQ/y0orRQ1ipEmNQm4AuYciMCBKXImLUEthd2k7cAj0
+                1Ado3zBP0tld/qwU+VIgF1I738zszHwzQwUB3JTbJeGQsBQk3RJYF3ybSEnZRv0EmSxzIvqQPBKh
+                lXKyISwVfq+3KpiQML+GKXx0nD44n9Rjph7v1eNWPT44d5NeLzg7gyi+GF6OXsLXv/8BJ/LjC5g5
+                4O6KB8IFFGuIwjDs6zt5IvEyymBJZYB375LVJyJFIDwfzoIeedwVXMK6ZCtJCwaCuvdJXpI+lIxK
+                jMZxPHjqAdA1GASm0ymwMs/hyxfoJCVLyZoykiqxqYNPxU1yY6w8DziRJWfgfP3rX2eCHnMi4R5v
+                mCUy85OlqBX7QFEYKo2HjOYEr4WfpzojePECwVdYJj8nbCMzGECE4aGbwGhMgJ6fT6BCY1PRlG6o
+                FOiwcaLCozpi7a6N9JpJJIPXQcBrhMeNEZ4iPMUqpjqLxcmTyf0VKNgZOKjgOBWKfVm8o48kdc3d
+                XgUnT/Prj/QOQVXUauFLTreuN+lVvW8IWO6aQmBe9WUdKc4yEI6nEtRtcPW5JtdmPh4eZXapdFvX
+                34VRU3KVo9B9fKWa9jeqXzPzem9et/i6s5ugzu8Z6uNhQ712fpz9eGixb9HU8tHQfpRbTZP2rpha
+                aG5Uid9AKWlORaKLqEpN+IowCW7o+5GaskSAzAi8+XANG3qv+JCeGcz40g/h1DlKR+3m+xJy0Kxt
+                JZrW1enHmH6E6Z/aSRuNB4pVVskJwikRP+jyH01Haf6BoL09TFYCoVUGbifBRkkEwV7eCWfc/Fbb
+                yT4JfawT6IZiYtnvLHuz1oJDwZ4Xa4x2eowsX4Tzglvm+vycNYKH9nq6uvjx1B6urDysGdzLxDRD
+                a3Lamez3iTHCNkjKXLY6elW/VjQ3QbbdXC2Q3VaqzCtFcteGSeoya9XMcTWxDYp8ROYy4dKNMePQ
+                Wjq/7Arkc4vbRn3p4Hr+OwhtVTd9GI8GUTSIX0I0HIeX4/An/DTlxSrJ9Ufx+Hcnxc/ULaL/ex46
+                sfpiHd9MKW4XRh7gLV7mys87gvvSsmN6pByspBGOtSIWgosmLl1BFdfe+KX+hkgdvdcNYV3JrvDd
+                MGr9d5jPnyThrlcNTp4UD1o8K5jMXA/O1UzagA7a08S2sl+LkgslHNseKCtVmx2I5wSLkGpxN+i1
+                0DB3kcIwU9v5cguxOL620pLrTegKY9kxVQv2uLJlLVvPsSOa/wLrvCh4e8E+fbYCBPDjaBiG+Jch
+                O4RODYQqFyOtsf1WQyGoMApbVrvYFEtVirXOqmzRwJkNI4Dwttq28NaGEUBYXTMKK7HYbwChJVXv
+                PymJ9tYzCgAA
                 """
         ),
         "page-alerts.js": DashboardAsset(
@@ -1141,7 +1145,7 @@ extension DashboardAssets {
         ),
         "page-device.js": DashboardAsset(
             contentType: "text/javascript; charset=utf-8",
-            etag: "\"24adc212e5678a626b6476ad163da5a2\"",
+            etag: "\"976caed652bab1f239ef86fd53d70a32\"",
             identityBase64: """
                 Ly8gRGV2aWNlOiBzeXN0ZW0gaW5mb3JtYXRpb24sIHRoZSBpbnRlcmZhY2VzIHRhYmxlIChzb3J0
                 YWJsZSwgc2VhcmNoYWJsZSksIGFuZCB0cmFmZmljIGdyYXBocyBvZgovLyBpdHMgYnVzaWVzdCBp
@@ -1173,100 +1177,102 @@ extension DashboardAssets {
                 ZWRdLAogICAgWyJMYXN0IHN1Y2Nlc3MiLCBkLmxhc3Rfc3VjY2Vzc19hdCA/IGRhdGVUaW1lKHRv
                 TWlsbGlzKGQubGFzdF9zdWNjZXNzX2F0KSkgOiB1bmRlZmluZWRdLAogICAgWyJQb2xsIGR1cmF0
                 aW9uIiwgZC5sYXN0X3BvbGxfbXMgIT09IHVuZGVmaW5lZCAmJiBkLmxhc3RfcG9sbF9tcyAhPT0g
-                bnVsbCA/IGAke2QubGFzdF9wb2xsX21zfSBtc2AgOiB1bmRlZmluZWRdLAogICAgWyJMYXN0IGVy
-                cm9yIiwgZC5sYXN0X2Vycm9yXSwKICAgIFsiSW50ZXJmYWNlcyIsIGQuaW50ZXJmYWNlX2NvdW50
-                XSwKICAgIFsiVGFncyIsIEFycmF5LmlzQXJyYXkoZC50YWdzKSA/IGQudGFncy5qb2luKCIsICIp
-                IDogdW5kZWZpbmVkXSwKICBdOwogIGZvciAoY29uc3QgW2ssIHZdIG9mIE9iamVjdC5lbnRyaWVz
-                KGQpKSB7CiAgICBpZiAoS05PV04uaGFzKGspIHx8IHYgPT09IG51bGwgfHwgdHlwZW9mIHYgPT09
-                ICJvYmplY3QiKSBjb250aW51ZTsKICAgIHBhaXJzLnB1c2goW2sucmVwbGFjZSgvXy9nLCAiICIp
-                LCAvX2F0JC8udGVzdChrKSA/IGRhdGVUaW1lKHRvTWlsbGlzKHYpKSA6IFN0cmluZyh2KV0pOwog
-                IH0KICByZXR1cm4gcGFpcnM7Cn0KCmV4cG9ydCBhc3luYyBmdW5jdGlvbiByZW5kZXIoY3R4KSB7
-                CiAgY29uc3QgeyByb290LCByYW5nZSB9ID0gY3R4OwogIGNvbnN0IGlkID0gY3R4LnBhcmFtc1sw
-                XTsKICBjb25zdCBkZXZpY2UgPSBhd2FpdCBqc29uKGAvZGV2aWNlcy8ke2VuY29kZVVSSUNvbXBv
-                bmVudChpZCl9YCk7CiAgZG9jdW1lbnQudGl0bGUgPSBgJHtkZXZpY2VOYW1lKGRldmljZSl9IMK3
-                IG5ldG1vbmRgOwogIGNvbnN0IGludGVyZmFjZXNQcm9taXNlID0ganNvbihgL2RldmljZXMvJHtl
-                bmNvZGVVUklDb21wb25lbnQoaWQpfS9pbnRlcmZhY2VzJHtxdWVyeSh7IGxpbWl0OiAxMDAwIH0p
-                fWApOwoKICByb290LmFwcGVuZCgKICAgIGgoImRpdiIsIHsgY2xhc3M6ICJjcnVtYnMiIH0sIGgo
-                ImEiLCB7IGhyZWY6IGN0eC5saW5rKCIvdWkvIikgfSwgIk92ZXJ2aWV3IiksICIgLyAiLCBkZXZp
-                Y2VOYW1lKGRldmljZSkpLAogICAgaCgiaDEiLCB7fSwgZGV2aWNlTmFtZShkZXZpY2UpLCAiICIs
-                IHN0YXR1c0JhZGdlKGRldmljZS5zdGF0dXMpKSk7CiAgY29uc3QgZ3JpZCA9IGgoImRpdiIsIHsg
-                Y2xhc3M6ICJncmlkIiB9KTsKICByb290LmFwcGVuZChncmlkKTsKICBncmlkLmFwcGVuZChjdHgu
-                c2VjdGlvbigiU3lzdGVtIiwgYXN5bmMgKCkgPT4ga2V5VmFsdWVzKHN5c3RlbUluZm8oZGV2aWNl
-                KSkpKTsKCiAgZ3JpZC5hcHBlbmQoY3R4LnNlY3Rpb24oIlRyYWZmaWMgb2YgdGhlIGJ1c2llc3Qg
-                aW50ZXJmYWNlcyIsIGFzeW5jICgpID0+IHsKICAgIGNvbnN0IHsgaXRlbXMgPSBbXSB9ID0gYXdh
-                aXQgaW50ZXJmYWNlc1Byb21pc2U7CiAgICBjb25zdCBidXNpZXN0ID0gaXRlbXMuZmlsdGVyKChp
-                KSA9PiBpLmluX2JwcyB8fCBpLm91dF9icHMpCiAgICAgIC5zb3J0KChhLCBiKSA9PiAoYi5pbl9i
-                cHMgKyBiLm91dF9icHMpIC0gKGEuaW5fYnBzICsgYS5vdXRfYnBzKSkuc2xpY2UoMCwgR1JBUEhF
-                RF9JTlRFUkZBQ0VTKTsKICAgIGlmICghYnVzaWVzdC5sZW5ndGgpIHJldHVybiBlbXB0eVN0YXRl
-                KCJObyBpbnRlcmZhY2UgY2FycmllcyB0cmFmZmljIHlldCAodHdvIHBvbGxzIGFyZSBuZWVkZWQp
-                LiIpOwogICAgY29uc3QgcmVzdWx0cyA9IGF3YWl0IFByb21pc2UuYWxsKGJ1c2llc3QubWFwKChp
-                KSA9PgogICAgICBqc29uKGAvZGV2aWNlcy8ke2VuY29kZVVSSUNvbXBvbmVudChpZCl9L2ludGVy
-                ZmFjZXMvJHtlbmNvZGVVUklDb21wb25lbnQoaS5pZCl9L3NlcmllcyR7cXVlcnkoeyBtZXRyaWM6
-                ICJ0cmFmZmljIiwgZnJvbTogcmFuZ2UuZnJvbSwgdG86IHJhbmdlLnRvIH0pfWApCiAgICAgICAg
-                LnRoZW4oKHIpID0+IChyLnNlcmllcyB8fCBbXSkubWFwKChzcikgPT4gKHsgLi4uc3IsIG5hbWU6
-                IGAke2ludGVyZmFjZU5hbWUoaSl9ICR7c3IubmFtZX1gIH0pKSkpKTsKICAgIHJldHVybiBsaW5l
-                Q2hhcnQocmVzdWx0cy5mbGF0KCksIHJhbmdlLCBgJHtkZXZpY2VOYW1lKGRldmljZSl9LXRyYWZm
-                aWNgKTsKICB9KSk7CgogIHJvb3QuYXBwZW5kKGgoImRpdiIsIHsgY2xhc3M6ICJzZWN0aW9uIiB9
-                LCBjdHguc2VjdGlvbigiSW50ZXJmYWNlcyIsIGFzeW5jICgpID0+IHsKICAgIGNvbnN0IHsgaXRl
-                bXMgPSBbXSB9ID0gYXdhaXQgaW50ZXJmYWNlc1Byb21pc2U7CiAgICBpZiAoIWl0ZW1zLmxlbmd0
-                aCkgcmV0dXJuIGVtcHR5U3RhdGUoIlRoaXMgZGV2aWNlIHJlcG9ydGVkIG5vIGludGVyZmFjZS4i
-                KTsKICAgIHJldHVybiBkYXRhVGFibGUoWwogICAgICB7IGtleTogImlmX2luZGV4IiwgbGFiZWw6
-                ICJpZkluZGV4IiwgbnVtOiB0cnVlIH0sCiAgICAgIHsga2V5OiAibmFtZSIsIGxhYmVsOiAiTmFt
-                ZSIsIHZhbHVlOiBpbnRlcmZhY2VOYW1lLCBjZWxsOiAoaSkgPT4gaW50ZXJmYWNlTGluayhpZCwg
-                aSkgfSwKICAgICAgeyBrZXk6ICJhbGlhcyIsIGxhYmVsOiAiQWxpYXMiLCB3cmFwOiB0cnVlIH0s
-                CiAgICAgIHsga2V5OiAic3BlZWRfYnBzIiwgbGFiZWw6ICJTcGVlZCIsIG51bTogdHJ1ZSwgY2Vs
-                bDogKGkpID0+IGJwcyhpLnNwZWVkX2JwcykgfSwKICAgICAgeyBrZXk6ICJzdGF0dXMiLCBsYWJl
-                bDogIkFkbWluIC8gb3BlciIsIHZhbHVlOiAoaSkgPT4gYCR7aS5hZG1pbl9zdGF0dXMgPz8gIj8i
-                fS8ke2kub3Blcl9zdGF0dXMgPz8gIj8ifWAsCiAgICAgICAgY2VsbDogKGkpID0+IGgoInNwYW4i
-                LCB7fSwgc3RhdHVzQmFkZ2UoaS5hZG1pbl9zdGF0dXMpLCAiICIsIHN0YXR1c0JhZGdlKGkub3Bl
-                cl9zdGF0dXMpKSB9LAogICAgICB7IGtleTogImluX2JwcyIsIGxhYmVsOiAiSW4iLCBudW06IHRy
-                dWUsIGNlbGw6IChpKSA9PiBicHMoaS5pbl9icHMpIH0sCiAgICAgIHsga2V5OiAib3V0X2JwcyIs
-                IGxhYmVsOiAiT3V0IiwgbnVtOiB0cnVlLCBjZWxsOiAoaSkgPT4gYnBzKGkub3V0X2JwcykgfSwK
-                ICAgICAgeyBrZXk6ICJpbl91dGlsaXphdGlvbiIsIGxhYmVsOiAiSW4gdXRpbC4iLCBudW06IHRy
-                dWUsIGNlbGw6IChpKSA9PiBwZXJjZW50KGkuaW5fdXRpbGl6YXRpb24pIH0sCiAgICAgIHsga2V5
-                OiAib3V0X3V0aWxpemF0aW9uIiwgbGFiZWw6ICJPdXQgdXRpbC4iLCBudW06IHRydWUsIGNlbGw6
-                IChpKSA9PiBwZXJjZW50KGkub3V0X3V0aWxpemF0aW9uKSB9LAogICAgICB7IGtleTogImVycm9y
-                cyIsIGxhYmVsOiAiRXJyb3JzL3MiLCBudW06IHRydWUsIHZhbHVlOiAoaSkgPT4gKGkuaW5fZXJy
-                b3JzX3Blcl9zID8/IDApICsgKGkub3V0X2Vycm9yc19wZXJfcyA/PyAwKSwKICAgICAgICBjZWxs
-                OiAoaSkgPT4gc2koKGkuaW5fZXJyb3JzX3Blcl9zID8/IDApICsgKGkub3V0X2Vycm9yc19wZXJf
-                cyA/PyAwKSkgfSwKICAgIF0sIGl0ZW1zLCB7IGlkOiBgZGV2aWNlLSR7aWR9LWludGVyZmFjZXNg
-                LCBleHBvcnROYW1lOiBgJHtkZXZpY2VOYW1lKGRldmljZSl9LWludGVyZmFjZXNgLCBzb3J0OiB7
-                IGtleTogImlmX2luZGV4IiwgZGlyOiAiYXNjIiB9IH0pOwogIH0pKSk7Cn0K
+                bnVsbCA/IGAke051bWJlcihkLmxhc3RfcG9sbF9tcykudG9GaXhlZCgxKX0gbXNgIDogdW5kZWZp
+                bmVkXSwKICAgIFsiTGFzdCBlcnJvciIsIGQubGFzdF9lcnJvcl0sCiAgICBbIkludGVyZmFjZXMi
+                LCBkLmludGVyZmFjZV9jb3VudF0sCiAgICBbIlRhZ3MiLCBBcnJheS5pc0FycmF5KGQudGFncykg
+                PyBkLnRhZ3Muam9pbigiLCAiKSA6IHVuZGVmaW5lZF0sCiAgXTsKICBmb3IgKGNvbnN0IFtrLCB2
+                XSBvZiBPYmplY3QuZW50cmllcyhkKSkgewogICAgaWYgKEtOT1dOLmhhcyhrKSB8fCB2ID09PSBu
+                dWxsIHx8IHR5cGVvZiB2ID09PSAib2JqZWN0IikgY29udGludWU7CiAgICBwYWlycy5wdXNoKFtr
+                LnJlcGxhY2UoL18vZywgIiAiKSwgL19hdCQvLnRlc3QoaykgPyBkYXRlVGltZSh0b01pbGxpcyh2
+                KSkgOiBTdHJpbmcodildKTsKICB9CiAgcmV0dXJuIHBhaXJzOwp9CgpleHBvcnQgYXN5bmMgZnVu
+                Y3Rpb24gcmVuZGVyKGN0eCkgewogIGNvbnN0IHsgcm9vdCwgcmFuZ2UgfSA9IGN0eDsKICBjb25z
+                dCBpZCA9IGN0eC5wYXJhbXNbMF07CiAgY29uc3QgZGV2aWNlID0gYXdhaXQganNvbihgL2Rldmlj
+                ZXMvJHtlbmNvZGVVUklDb21wb25lbnQoaWQpfWApOwogIGRvY3VtZW50LnRpdGxlID0gYCR7ZGV2
+                aWNlTmFtZShkZXZpY2UpfSDCtyBuZXRtb25kYDsKICBjb25zdCBpbnRlcmZhY2VzUHJvbWlzZSA9
+                IGpzb24oYC9kZXZpY2VzLyR7ZW5jb2RlVVJJQ29tcG9uZW50KGlkKX0vaW50ZXJmYWNlcyR7cXVl
+                cnkoeyBsaW1pdDogMTAwMCB9KX1gKTsKCiAgcm9vdC5hcHBlbmQoCiAgICBoKCJkaXYiLCB7IGNs
+                YXNzOiAiY3J1bWJzIiB9LCBoKCJhIiwgeyBocmVmOiBjdHgubGluaygiL3VpLyIpIH0sICJPdmVy
+                dmlldyIpLCAiIC8gIiwgZGV2aWNlTmFtZShkZXZpY2UpKSwKICAgIGgoImgxIiwge30sIGRldmlj
+                ZU5hbWUoZGV2aWNlKSwgIiAiLCBzdGF0dXNCYWRnZShkZXZpY2Uuc3RhdHVzKSkpOwogIGNvbnN0
+                IGdyaWQgPSBoKCJkaXYiLCB7IGNsYXNzOiAiZ3JpZCIgfSk7CiAgcm9vdC5hcHBlbmQoZ3JpZCk7
+                CiAgZ3JpZC5hcHBlbmQoY3R4LnNlY3Rpb24oIlN5c3RlbSIsIGFzeW5jICgpID0+IGtleVZhbHVl
+                cyhzeXN0ZW1JbmZvKGRldmljZSkpKSk7CgogIGdyaWQuYXBwZW5kKGN0eC5zZWN0aW9uKCJUcmFm
+                ZmljIG9mIHRoZSBidXNpZXN0IGludGVyZmFjZXMiLCBhc3luYyAoKSA9PiB7CiAgICBjb25zdCB7
+                IGl0ZW1zID0gW10gfSA9IGF3YWl0IGludGVyZmFjZXNQcm9taXNlOwogICAgY29uc3QgYnVzaWVz
+                dCA9IGl0ZW1zLmZpbHRlcigoaSkgPT4gaS5pbl9icHMgfHwgaS5vdXRfYnBzKQogICAgICAuc29y
+                dCgoYSwgYikgPT4gKGIuaW5fYnBzICsgYi5vdXRfYnBzKSAtIChhLmluX2JwcyArIGEub3V0X2Jw
+                cykpLnNsaWNlKDAsIEdSQVBIRURfSU5URVJGQUNFUyk7CiAgICBpZiAoIWJ1c2llc3QubGVuZ3Ro
+                KSByZXR1cm4gZW1wdHlTdGF0ZSgiTm8gaW50ZXJmYWNlIGNhcnJpZXMgdHJhZmZpYyB5ZXQgKHR3
+                byBwb2xscyBhcmUgbmVlZGVkKS4iKTsKICAgIGNvbnN0IHJlc3VsdHMgPSBhd2FpdCBQcm9taXNl
+                LmFsbChidXNpZXN0Lm1hcCgoaSkgPT4KICAgICAganNvbihgL2RldmljZXMvJHtlbmNvZGVVUklD
+                b21wb25lbnQoaWQpfS9pbnRlcmZhY2VzLyR7ZW5jb2RlVVJJQ29tcG9uZW50KGkuaWQpfS9zZXJp
+                ZXMke3F1ZXJ5KHsgbWV0cmljOiAidHJhZmZpYyIsIGZyb206IHJhbmdlLmZyb20sIHRvOiByYW5n
+                ZS50byB9KX1gKQogICAgICAgIC50aGVuKChyKSA9PiAoci5zZXJpZXMgfHwgW10pLm1hcCgoc3Ip
+                ID0+ICh7IC4uLnNyLCBuYW1lOiBgJHtpbnRlcmZhY2VOYW1lKGkpfSAke3NyLm5hbWV9YCB9KSkp
+                KSk7CiAgICByZXR1cm4gbGluZUNoYXJ0KHJlc3VsdHMuZmxhdCgpLCByYW5nZSwgYCR7ZGV2aWNl
+                TmFtZShkZXZpY2UpfS10cmFmZmljYCk7CiAgfSkpOwoKICByb290LmFwcGVuZChoKCJkaXYiLCB7
+                IGNsYXNzOiAic2VjdGlvbiIgfSwgY3R4LnNlY3Rpb24oIkludGVyZmFjZXMiLCBhc3luYyAoKSA9
+                PiB7CiAgICBjb25zdCB7IGl0ZW1zID0gW10gfSA9IGF3YWl0IGludGVyZmFjZXNQcm9taXNlOwog
+                ICAgaWYgKCFpdGVtcy5sZW5ndGgpIHJldHVybiBlbXB0eVN0YXRlKCJUaGlzIGRldmljZSByZXBv
+                cnRlZCBubyBpbnRlcmZhY2UuIik7CiAgICByZXR1cm4gZGF0YVRhYmxlKFsKICAgICAgeyBrZXk6
+                ICJpZl9pbmRleCIsIGxhYmVsOiAiaWZJbmRleCIsIG51bTogdHJ1ZSB9LAogICAgICB7IGtleTog
+                Im5hbWUiLCBsYWJlbDogIk5hbWUiLCB2YWx1ZTogaW50ZXJmYWNlTmFtZSwgY2VsbDogKGkpID0+
+                IGludGVyZmFjZUxpbmsoaWQsIGkpIH0sCiAgICAgIHsga2V5OiAiYWxpYXMiLCBsYWJlbDogIkFs
+                aWFzIiwgd3JhcDogdHJ1ZSB9LAogICAgICB7IGtleTogInNwZWVkX2JwcyIsIGxhYmVsOiAiU3Bl
+                ZWQiLCBudW06IHRydWUsIGNlbGw6IChpKSA9PiBicHMoaS5zcGVlZF9icHMpIH0sCiAgICAgIHsg
+                a2V5OiAic3RhdHVzIiwgbGFiZWw6ICJBZG1pbiAvIG9wZXIiLCB2YWx1ZTogKGkpID0+IGAke2ku
+                YWRtaW5fc3RhdHVzID8/ICI/In0vJHtpLm9wZXJfc3RhdHVzID8/ICI/In1gLAogICAgICAgIGNl
+                bGw6IChpKSA9PiBoKCJzcGFuIiwge30sIHN0YXR1c0JhZGdlKGkuYWRtaW5fc3RhdHVzKSwgIiAi
+                LCBzdGF0dXNCYWRnZShpLm9wZXJfc3RhdHVzKSkgfSwKICAgICAgeyBrZXk6ICJpbl9icHMiLCBs
+                YWJlbDogIkluIiwgbnVtOiB0cnVlLCBjZWxsOiAoaSkgPT4gYnBzKGkuaW5fYnBzKSB9LAogICAg
+                ICB7IGtleTogIm91dF9icHMiLCBsYWJlbDogIk91dCIsIG51bTogdHJ1ZSwgY2VsbDogKGkpID0+
+                IGJwcyhpLm91dF9icHMpIH0sCiAgICAgIHsga2V5OiAiaW5fdXRpbGl6YXRpb24iLCBsYWJlbDog
+                IkluIHV0aWwuIiwgbnVtOiB0cnVlLCBjZWxsOiAoaSkgPT4gcGVyY2VudChpLmluX3V0aWxpemF0
+                aW9uKSB9LAogICAgICB7IGtleTogIm91dF91dGlsaXphdGlvbiIsIGxhYmVsOiAiT3V0IHV0aWwu
+                IiwgbnVtOiB0cnVlLCBjZWxsOiAoaSkgPT4gcGVyY2VudChpLm91dF91dGlsaXphdGlvbikgfSwK
+                ICAgICAgeyBrZXk6ICJlcnJvcnMiLCBsYWJlbDogIkVycm9ycy9zIiwgbnVtOiB0cnVlLCB2YWx1
+                ZTogKGkpID0+IChpLmluX2Vycm9yc19wZXJfcyA/PyAwKSArIChpLm91dF9lcnJvcnNfcGVyX3Mg
+                Pz8gMCksCiAgICAgICAgY2VsbDogKGkpID0+IHNpKChpLmluX2Vycm9yc19wZXJfcyA/PyAwKSAr
+                IChpLm91dF9lcnJvcnNfcGVyX3MgPz8gMCkpIH0sCiAgICBdLCBpdGVtcywgeyBpZDogYGRldmlj
+                ZS0ke2lkfS1pbnRlcmZhY2VzYCwgZXhwb3J0TmFtZTogYCR7ZGV2aWNlTmFtZShkZXZpY2UpfS1p
+                bnRlcmZhY2VzYCwgc29ydDogeyBrZXk6ICJpZl9pbmRleCIsIGRpcjogImFzYyIgfSB9KTsKICB9
+                KSkpOwp9Cg==
                 """,
             gzipBase64: """
-                H4sIAAAAAAACA61YW3PbuBV+1684y/HsgFkG9M70SR434yZu62nWycTe9kGjkSESkhCTIBcA5aha
-                /q6+95f14MKLZNnb7vQhEQEcnBu+8x3AaQof+FZkfAp6pw0vQchVpUpmRCUTMBuOE4arFcu4BsOW
-                BQeiK+W+EtCcqWxjv+MEmMzBKLZaiQzWitUbDdVqkqYgjIZlowXXZqSNTiairFEV7GGTwCPf/Z0V
-                DdcJ8LI2uzvDDIcWVqoqIaJpXpX0q44uhk1ftXXxl4ar3UiO1eJILmeG3TvPBynn/5FcISR/v2H4
-                Pchldnwkt6zRR1TK70WJOcgbFbJVc5VxaTAtYqTCp/PYJ5f0W2YV9Cn5KOTjaOhXNeah0X9i+RoH
-                pvpJFIXQYw+rsqykVz/JKok5/suXq89/vf6wuLm9v/7y56v313dwCX/ol/92++kftzgj+RPccUNm
-                kcijBCKJ9uwvy3PFtbaf3rj72ulFJ2C/c64z1Q2KKnMp6MZox7DMRMkE/ES1/Mozs/B27ERTG+GV
-                +a+F5rgpd6YKps2iropiwUw/1k2GmNHjKSdSDlu4UpXyNvscoiuNdFsMWztRewD2t1JrJoV2fgfH
-                nEK3dcuKhY7mMeYsffMGrrcWYzpjBVOwErzIEdmuOPw5AtMwK9iSF3hE/JuZQ82E0lN4lNWThEpi
-                7axwwviKUrYQ2ArtUHiTTvg3B4pVIzPrTCjEG6xDksewx3j8uTmdeG4znAGYRbf+OAYoofg8CYt3
-                3cmN8ENy6keD2FV/1jl1XryDh7N9TgMG2qkd2IX2AabQzw9mbn/6DJgd7U8fDciyRiX+g4YV3NrI
-                nK+wwPJ+K4bZRUA7dI0XPwSE+VWHt/HyxwFzXqID4VjofQfEIBOAORb55KB586GX6bHaS/3cgTWn
-                h2iF7y4vh8hs2IELyLFk7LI3IP+1nSOpFH48P49Ppu8js5BAxDq/xjVjtQV2Ih1hkEOR+BWdodIG
-                tUPpvaZ5kHpB+Wc03Yd55HR5nMrvvz+1LhtUERA6Xmyh1A8vRxSIodPohr3ETd+QnMQRc/Ri954+
-                rpRiOyq0+8XQLavEDu/2i36thCSWSp6nYH6B/2EvAOKreYZUv51bHvEIpNg5FLZILGJf9ABiBcSR
-                Nd0wTR5j+PVX2MJllwgcmV3NUYOfjDxy0baFuZANv3BqHG/QutEbMnukitcFhkfSRbpGR9HVBFI8
-                tbOUGuQla+bUKW/dqd6hi3KNA0uNAC3+U9w0SnojF5N20tEZ0zuZDaSmOGZDkcx8G1PaHlRVISsq
-                Jte2PV8CClz0yyL3M7RmipV6dj4f1gLzXgJ7YsK4ywB5SP2sTs/2XGZVzn/+cvO+wqYrMbtE5HH7
-                4BzPq6wpcYoaYQqrxEJqxKPuM27h3//CLmmwv+YPI696xHzGHiy03f/fmk+HzWd7d3Uh9uJRCjO1
-                pX4OrXfRJhYzQ1ldY+KIO8cNiXKxRXTtIUMgY3uJMtWUSx1Bm9hV5tY2iq+mLmt4oXkkUdqIFDGB
-                ItEn5OOt4E/2zCMkl6Pu4aOOk87a5kersD0l5JBz1FzcStdh4nhI2Fq5gzzhv11B753sOF477ybt
-                RzdpQ0I6dSwZ3bkmico8zkgMl38c7pBk3ENDWLFP64sa78PVNXT25xfWI2O+RjscCzTnmvPcwdiD
-                8hlSLkZ7OgOXfi9diQKlCRFOu0AmWuBN01a5oFVj7CB22wGovYETwhJYOmGy7KR/gGUvDG+BsGGB
-                9Qsx1QWmhJwnJ66K8UXPPd8FF2nB5dps4q7Wh/s5iW6rIUrImLIU1r8CdtwAMU+V61MamOJYTjzn
-                eUyjeJwLvFM0hdF94kK6KCsK0jlRsjokJ2Thd9TcC0LUiWlunR/KsuTIdhmiNISD528v3VPPVtR+
-                2xt5NzaVL97gHZ4SwkgSovwRKer12wOdzWMfjg6Le6CUapWAvQRNLRsdvAIw7BbO9lpRu45XsTaO
-                Q4X1BNy/XkhIJl0VzJA4kGvyAsW9DcF5Xmzj59xzomxDzTjeOaihm/9/sTgg+gp5BYb3G3wUhZaA
-                HQ7LAy8RcoTNHnBhc/8oJLNwYHtLHxicWOEbIOffMAJ3pXdTN2FGNnj+RjXYrJKjfeF11O0Jd9ut
-                5aPp8aMu4wXKdKU+fv8hYvEJGD9XzwrB9Ej/VRg/4Uv7JZd0jdVmS360787OjSM58galsSD6nSc8
-                6R+FvSt5KSS2kwofwEPIQZ/FMj4bUGLhN8K7dxC9i9rULtgtR/MPSV9BB44hDnXNZGhJ485zqP9U
-                bzowFJ+IybPkKKYb+Zs58ntOKAs8O9L2qTG/qa6n7VPONUYU4p/d1XlwEuwCfUV3+JuEd3ek5QW3
-                T9tB9/8HQ0d6TlhyN/Bxfq7dRKoP9R8CyYfgty7caVrE4OvoBwhGn6+9ACUtyO/R1kcyTzyFWU4U
-                OfK1Z563iOi8fTsQ2UMC/jZ829H6KQY+kLedfXqKi3KhLAvoDFk33Jha1wPayX8AKE7MqMUTAAA=
+                H4sIAAAAAAACA61YW3PbuBV+1684y/HsgFkGdGb6JI+bcRNv62lWycTe9kGjkSESkhCTIAuAslWt
+                fte+7y/rwYUXybK33elDIgI4ODd85zuA0xQ+8o3I+Bj0VhtegpDLSpXMiEomYNYcJwxXS5ZxDYYt
+                Cg5EV8p9JaA5U9nafscJMJmDUWy5FBmsFKvXGqrlKE1BGA2LRguuzUAbHY1EWaMq2ME6gQe+/Qcr
+                Gq4T4GVttreGGQ57WKqqhIimeVXSbzq66Dd909bFfzVcbQdyrBZHcjkz7M553ks5/4/kCiH5hzXD
+                714us+MjuUWNPqJSfidKzEHeqJCtmquMS4NpEQMVPp3HPrmkT5hV0KXkk5APg6Ff1ZiHRv+F5Ssc
+                mOonURRCDz2syrKSXv0oqyTm+K9fr7787frj/GZyd/31x6sP17dwCX/qlv8++fzPCc5I/gi33JBp
+                JPIogUiiPfvL8lxxre2nN+6+tnreCtjvnOtMtYOiylwK2jHaMSwzUTICP1EtvvHMzL0dO9HURnhl
+                /muuOW7KnamCaTOvq6KYM9ONdZMhZvRwyomU/RauVKW8zS6H6Eoj3RbDVk7UHoD9rdSKSaGd38Ex
+                p9Bt3bBirqNZjDlL37yB643FmM5YwRQsBS9yRLYrDn+OwDRMC7bgBR4RfzIzqJlQegwPsnqUUEms
+                nSVOGF9RyhYCW6IdCm/SEX9yoFg2MrPOhEK8wTokeQw7jMefm9OJ5zbFGYBpNPHH0UMJxWdJWLxt
+                T26AH5JTP+rFrrqzzqnz4j3cn+1yGjCwH9uBXdjfwxi6+d7M5KcvgNnR/vTRgCxrVOI/aFjBrY3M
+                +RILLO+2YphtBLRF13DxY0CYX3V4Gy5/6jHnJVoQDoU+tEAMMgGYQ5HPDpo3HzuZDqud1M8tWHN6
+                iFb47vKyj8yGHbiAHEvGLns98l/bOZBK4d35eXwyfZ+YhQQi1vk1rBmrLbATaQmDHIrEr+gMldar
+                7UvvNc291AvKv6DpLswjp8vjVH7//al12aAKh9BJUy64IocyMTXVj+KJ5+RdvIdS378cZOCK1ogb
+                dhI3XY9yEkdk0ondeUa5UoptqdDuFz2yRBO7ErBf9FslJLHs8jwrswv8D9sDEF/gU2T/zcxSiwcl
+                xWaisGtiXXseABBLII6/6Zpp8hDDL7/ABi7b3ODIbGuOGvxk5MGMti3yhWz4hVPjqITWjV6T6QNV
+                vC4wPJLO0xU6iq4mkOJBnqXUIFVZM6cOfuMO+hZdlCscWLYE2OM/xU2jpDdyMdqPWoZjeiuznucU
+                x2wokpmnIcvtQFUVEqVicmU79iWgwEW3LHI/Q2umWKmn57N+LZDxJbBHJoy7H5D71M/q9GzHZVbl
+                /OevNx8q7MMSs0tEHu/vneN5lTUlTlEjTGGVWB4cUKv7RFj99is2ToMtN78feNUh5gu2ZaHt/v/W
+                fNpvPtu52wyxd5FSmLGt/nPYexdtYjEzlNU1Jo64c1yTKBcbRNcOMgQydpwoU1gaOoJ9YleZW1sr
+                vhy7rOEd54FEaSNSxASKRJ+RojeCP9ozj5BvjhqKjzpOWmvrd1bh/pSQQ85Rv3ErbdOJ4z5hK+UO
+                8oT/dgW9d7LDeO28m7Qf7aQNCRnWEWd06/omKvM4IzFc/rm/VpJhWw1hxT6tL2q8C7fZ0Oyf32GP
+                jPkabXEs0Jzr1zMHYw/KZ0i5GOxpDVz6vXQpCpQmRDjtAplojpdPW+WCVo2xg9htB6D2Uk4IS2Dh
+                hMmilf4BFp0wvAXC+gXWLcRUF5gScp6cuD3GFx33fBdcpAWXK7OO21rvr+wkmlR9lJAxZSmsexhs
+                uQFiHivXujQwxbGceM7zmEbxMBd4zWgKo7vEhXRRVhSkdaJkdUhOyMIfqLkXhKgT09w635dlyZHt
+                MkRpCAfP397Dx56tqP22l/R2bCpfvME7PCWEkSRE+SNS1Ou3BzqdxT4cHRZ3QCnVKgF7LxpbNjp4
+                GGDYezjbaUXtOt7O9nEcKqwj4O5BQ0Iy6bJghsSBXJMXKO5tCM7z4j5+zj0nyjbUjOOdgxq6+f8X
+                iwOir5BXYHi3xndSaAnY4bA88F4hB9jsABc2d+9EMg0HtrP0gcGJJT4Lcv6EEbhbvpu6CTOywfM3
+                qsFmlRztCw+mdk+47m4sH42P33kZL1CmLfXhkxARi6/C+Ll6VgimB/qvwvgRH98vuaRrrDZb8oN9
+                t3ZuGMmRNyiNBdHtPOFJ907sXMlLIbGdVPgm7kMO+iyW8SWBEnO/Ed6/h+h9tE/tgt1yNH+fdBV0
+                4BjiUNdMhpY07DyH+k/1pgND8YmYPEsOYrqRv5sjv+eEssCzA22fG/O76jraPuVcY0Qh/t3epnsn
+                wS7QV3SHP1N4dwdaXnD7tB10/38wdKTnhCV3Ax/m59pNpPpQ/yGQfAh+69ydpkUMPph+gGD0+doL
+                UNKC/BFtXSSzxFOY5USRI1975nmLiM73b3siu0/A34YnLa2fYuADedvZx6e4KBfKsoDOkHXDjWnv
+                esB+9B9GKcQh2BMAAA==
                 """
         ),
         "page-flows.js": DashboardAsset(

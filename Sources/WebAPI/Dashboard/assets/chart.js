@@ -5,7 +5,7 @@ import { h, s, emptyState } from "./dom.js";
 import { dateTime, withUnit } from "./format.js";
 import { exportButtons } from "./export.js";
 
-const W = 800, H = 220, M = { left: 64, right: 12, top: 10, bottom: 24 };
+const W = 800, H = 220, M = { left: 72, right: 12, top: 10, bottom: 24 };
 const COLOURS = 6;
 
 /** min/avg/max/p95 of the finite values (nearest-rank p95). */

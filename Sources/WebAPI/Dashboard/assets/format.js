@@ -30,12 +30,14 @@ export function percent(value) {
 
 /** A value with the series' unit. */
 export function withUnit(value, unit) {
-  if (unit === "bps" || unit === "bit/s" || unit === "bits/s") return bps(value);
-  if (unit === "pps" || unit === "packets/s") return si(value, "p/s");
-  if (unit === "bytes" || unit === "B") return bytes(value);
-  if (unit === "percent" || unit === "%") return percent(value);
-  if (unit === "errors/s") return si(value, "/s");
-  return si(value, unit ? ` ${unit}` : "");
+  switch (unit) {
+    case "bps": case "bit/s": case "bits/s": return bps(value);
+    case "pps": case "packet/s": case "packets/s": return si(value, "p/s");
+    case "error/s": case "errors/s": return si(value, "err/s");
+    case "bytes": case "byte": case "B": return bytes(value);
+    case "percent": case "%": return percent(value);
+    default: return unit ? `${si(value)} ${unit}` : si(value);
+  }
 }
 
 function pad(n) { return String(n).padStart(2, "0"); }

@@ -29,7 +29,7 @@ export function systemInfo(d) {
     ["Uptime", d.uptime_seconds !== undefined ? duration(d.uptime_seconds) : d.sys_uptime !== undefined ? duration(d.sys_uptime / 100) : undefined],
     ["Last poll", d.last_poll_at ? dateTime(toMillis(d.last_poll_at)) : undefined],
     ["Last success", d.last_success_at ? dateTime(toMillis(d.last_success_at)) : undefined],
-    ["Poll duration", d.last_poll_ms !== undefined && d.last_poll_ms !== null ? `${d.last_poll_ms} ms` : undefined],
+    ["Poll duration", d.last_poll_ms !== undefined && d.last_poll_ms !== null ? `${Number(d.last_poll_ms).toFixed(1)} ms` : undefined],
     ["Last error", d.last_error],
     ["Interfaces", d.interface_count],
     ["Tags", Array.isArray(d.tags) ? d.tags.join(", ") : undefined],
