@@ -40,7 +40,6 @@ snmp:
 flows:
   enabled: false
 auth:
-  jwt_key_file: $WORK/jwt.key
   bcrypt_cost: 4
   login_max_failures: 1000
 YAML

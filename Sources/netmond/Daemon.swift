@@ -123,7 +123,7 @@ struct Daemon {
     private func makeAuthService(database: NetmonDatabase) async throws -> AuthService {
         let key: [UInt8]
         do {
-            key = try JWTKeyFile.loadOrCreate(path: self.configuration.auth.jwtKeyFile)
+            key = try JWTKeyFile.loadOrCreate(path: self.configuration.jwtKeyPath)
         } catch {
             throw DaemonStartError(message: "\(error)")
         }

@@ -47,6 +47,15 @@ struct AuthConfigurationTests {
         #expect(try NetmondConfiguration.parse(yaml: configuration.renderYAML()) == configuration)
     }
 
+    @Test("the JWT key lives beside the database unless auth.jwt_key_file names it")
+    func keyPath() throws {
+        #expect(NetmondConfiguration().jwtKeyPath == "/var/lib/netmond/jwt.key")
+        let relative = try NetmondConfiguration.parse(yaml: "storage:\n  path: .lab/netmond.db\n")
+        #expect(relative.jwtKeyPath == ".lab/jwt.key")
+        let named = try NetmondConfiguration.parse(yaml: "auth:\n  jwt_key_file: /etc/netmond/k\n")
+        #expect(named.jwtKeyPath == "/etc/netmond/k")
+    }
+
     @Test("bad auth values are reported with their key")
     func errors() {
         let found = self.issues(

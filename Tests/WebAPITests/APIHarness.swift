@@ -64,7 +64,7 @@ final class APIHarness: @unchecked Sendable {
             bcryptCost: 4,
             loginMaxFailures: maxFailures
         )
-        let key = try JWTKeyFile.loadOrCreate(path: configuration.jwtKeyFile)
+        let key = try JWTKeyFile.loadOrCreate(path: directory + "/jwt.key")
         let auth = await AuthService(
             database: database,
             configuration: configuration,

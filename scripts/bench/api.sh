@@ -32,7 +32,6 @@ http: {address: 127.0.0.1, port: $PORT}
 storage: {path: $WORK/netmond.db}
 snmp: {enabled: false}
 flows: {enabled: false}
-auth: {jwt_key_file: $WORK/jwt.key}
 YAML
 PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s\n' "$PASSWORD" | "$BIN" user add --admin --config "$WORK/netmond.yaml" bench >/dev/null

@@ -2,7 +2,7 @@ extension AuthConfiguration: ConfigRenderable {
     init(_ value: ConfigValue) {
         self.init()
         guard let mapping = value.mapping() else { return }
-        mapping.read("jwt_key_file", into: &self.jwtKeyFile) { value in
+        mapping.read("jwt_key_file", into: &self.jwtKeyFile) { value -> String?? in
             guard let path = value.string(), !path.isEmpty else {
                 value.fail("must name a file, e.g. /var/lib/netmond/jwt.key")
                 return nil
@@ -32,15 +32,17 @@ extension AuthConfiguration: ConfigRenderable {
     }
 
     package var configTree: ConfigTree {
-        .mapping([
-            ("jwt_key_file", .string(self.jwtKeyFile)),
-            ("access_token_lifetime", .scalar(ConfigParsers.format(self.accessTokenLifetime))),
-            ("refresh_token_lifetime", .scalar(ConfigParsers.format(self.refreshTokenLifetime))),
-            ("bcrypt_cost", .scalar("\(self.bcryptCost)")),
-            ("login_max_failures", .scalar("\(self.loginMaxFailures)")),
-            ("login_window", .scalar(ConfigParsers.format(self.loginWindow))),
-            ("trusted_proxies", .list(self.trustedProxies.map { .string($0) })),
-            ("issuer", .string(self.issuer)),
-        ])
+        let keyFile: [(key: String, value: ConfigTree)] = self.jwtKeyFile.map { [("jwt_key_file", .string($0))] } ?? []
+        return .mapping(
+            keyFile + [
+                ("access_token_lifetime", .scalar(ConfigParsers.format(self.accessTokenLifetime))),
+                ("refresh_token_lifetime", .scalar(ConfigParsers.format(self.refreshTokenLifetime))),
+                ("bcrypt_cost", .scalar("\(self.bcryptCost)")),
+                ("login_max_failures", .scalar("\(self.loginMaxFailures)")),
+                ("login_window", .scalar(ConfigParsers.format(self.loginWindow))),
+                ("trusted_proxies", .list(self.trustedProxies.map { .string($0) })),
+                ("issuer", .string(self.issuer)),
+            ]
+        )
     }
 }

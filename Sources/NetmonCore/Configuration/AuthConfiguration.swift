@@ -1,9 +1,11 @@
 /// Configuration of API authentication (`auth:` in netmond.yaml): the JWT signing key, token
 /// lifetimes, password hashing, login rate limits and which proxies may name the client address.
 public struct AuthConfiguration: Sendable, Equatable {
-    /// The HS256 signing key file (`jwt_key_file`, default /var/lib/netmond/jwt.key): 32 random
-    /// bytes, created with mode 0600 on first start when missing.
-    public var jwtKeyFile: String
+    /// The HS256 signing key file (`jwt_key_file`): 32 random bytes, created with mode 0600 on
+    /// first start when missing. Nil (the default): `jwt.key` beside the database (`storage.path`),
+    /// /var/lib/netmond/jwt.key with the default storage path; see
+    /// ``NetmondConfiguration/jwtKeyPath``.
+    public var jwtKeyFile: String?
     /// Lifetime of an access token (`access_token_lifetime`, default 15 minutes, at most 15 minutes).
     public var accessTokenLifetime: Duration
     /// Lifetime of a refresh token family (`refresh_token_lifetime`, default 7 days).
@@ -23,7 +25,7 @@ public struct AuthConfiguration: Sendable, Equatable {
 
     /// Creates a configuration; every parameter defaults to the documented value.
     public init(
-        jwtKeyFile: String = "/var/lib/netmond/jwt.key",
+        jwtKeyFile: String? = nil,
         accessTokenLifetime: Duration = .seconds(900),
         refreshTokenLifetime: Duration = .seconds(7 * 24 * 3600),
         bcryptCost: Int = 12,

@@ -92,6 +92,14 @@ public struct NetmondConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The JWT signing key file: `auth.jwt_key_file`, or `jwt.key` beside the database.
+    public var jwtKeyPath: String {
+        if let path = self.auth.jwtKeyFile { return path }
+        let database = self.storage.path
+        guard let slash = database.lastIndex(of: "/") else { return "jwt.key" }
+        return String(database[...slash]) + "jwt.key"
+    }
+
     /// The effective configuration, every default filled in, as YAML.
     public func renderYAML() -> String {
         self.configTree.yaml()
