@@ -397,6 +397,25 @@ def browser_run(chrome, base, api, checks, flow_range):
     checks.expect(len(points) == 3 and all(p > 0 for p in points), f"traffic, packets and errors graphs have points {points}")
     legend = c.execute("return [...document.querySelectorAll('td[data-stat=max]')].map(e => e.textContent)")
     checks.expect(legend and all(v != "–" for v in legend), f"legends carry min/avg/max/p95 ({legend})")
+    tip = c.execute("""
+        const svg = document.querySelector('svg[data-points]');
+        const rect = svg.querySelector('rect');
+        const box = rect.getBoundingClientRect();
+        rect.dispatchEvent(new MouseEvent('mousemove', {clientX: box.right - 2, clientY: box.top + 5, bubbles: true}));
+        const tip = svg.parentElement.querySelector('.tip');
+        return tip.hidden ? null : tip.textContent;""")
+    checks.expect(bool(tip) and "in:" in tip, f"hovering a graph shows the values at that time ({tip!r})")
+
+    # Auto-refresh: chosen in the header, kept in the URL and carried to the next page.
+    c.execute("const s = document.getElementById('refresh-select'); s.value = '60'; s.dispatchEvent(new Event('change'));")
+    checks.expect("refresh=60" in c.url, f"the auto-refresh interval is in the URL ({c.url})")
+    c.find(".crumbs a:nth-of-type(1)").click()
+    s.ready("overview")
+    checks.expect("refresh=60" in c.url and c.find("#refresh-select").property("value") == "60",
+                  "the auto-refresh interval carries over to the next page")
+    c.execute("const s = document.getElementById('refresh-select'); s.value = '0'; s.dispatchEvent(new Event('change'));")
+    c.get(base + f"/ui/devices/{lab['id']}/interfaces/{busy['id']}")
+    s.ready("interface")
 
     # Time range: a preset, kept in the URL and carried to the next page.
     c.execute("const s = document.getElementById('range-select'); s.value = '15m'; s.dispatchEvent(new Event('change'));")

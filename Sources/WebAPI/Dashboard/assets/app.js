@@ -188,6 +188,9 @@ document.addEventListener("click", (event) => {
   const url = new URL(a.href, window.location.href);
   if (url.origin !== window.location.origin || !url.pathname.startsWith("/ui")) return;
   event.preventDefault();
+  // The auto-refresh choice changes without a re-render, so links drawn before carry the old one.
+  const refresh = new URLSearchParams(window.location.search).get("refresh");
+  if (refresh) url.searchParams.set("refresh", refresh); else url.searchParams.delete("refresh");
   navigate(url.pathname + url.search);
 });
 window.addEventListener("popstate", () => show({ fresh: true }));
