@@ -511,7 +511,8 @@ def browser_run(chrome, base, api, checks, flow_range):
     s.ready("login")
     c.get(base + "/ui/")
     c.wait(lambda: "/ui/login" in c.url, "the login page after logging out")
-    checks.expect(True, "logging out ends the session")
+    status = c.execute("return fetch('/api/v1/auth/me', {credentials: 'same-origin'}).then(r => r.status)")
+    checks.expect(status == 401, f"after logging out the API refuses the browser ({status})")
     return s.timings
 
 
