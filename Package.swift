@@ -114,6 +114,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The dashboard's source files; scripts/gen-dashboard-assets.sh compiles them in.
+            exclude: ["Dashboard/assets"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

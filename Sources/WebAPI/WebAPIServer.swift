@@ -72,6 +72,7 @@ public enum WebAPIServer {
         if let api = dependencies.api {
             _ = self.registerAPI(api, on: router)
         }
+        DashboardRoutes().register(on: router)
         return router
     }
 

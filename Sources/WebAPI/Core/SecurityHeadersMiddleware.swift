@@ -1,7 +1,9 @@
 import HTTPTypes
 import Hummingbird
 
-/// Adds the security headers every netmond response carries.
+/// Adds the security headers every netmond response carries. A route that sets its own
+/// Content-Security-Policy (the dashboard's pages) keeps it; every other response gets the
+/// strictest one.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request,
@@ -14,7 +16,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        }
         return response
     }
 }
