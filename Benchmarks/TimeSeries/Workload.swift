@@ -18,7 +18,8 @@ struct SplitMix64: RandomNumberGenerator {
 enum TrafficProfile: String, CaseIterable {
     /// Down or unused: every rate is 0 (40 % of ports, as on a typical access switch).
     case idle
-    /// An access port: bursts of up to ~2 Mbit/s, quiet (0) half of the minutes (35 %).
+    /// An access port: ~32 B/s of control traffic (STP, LLDP) always, plus bursts of up to ~2 Mbit/s
+    /// half of the minutes (35 %).
     case access
     /// An uplink: ~240 Mbit/s with a daily cycle and ±20 % noise, never quiet (25 %).
     case uplink
@@ -66,8 +67,10 @@ struct SyntheticPort {
             case .idle:
                 octets = 0
             case .access:
+                let control = UInt64.random(in: 1_800...2_000, using: &self.generator)
                 let quiet = Bool.random(using: &self.generator)
-                octets = quiet ? 0 : UInt64(Double.random(in: 0...250_000, using: &self.generator) * daily * 60)
+                octets =
+                    control + (quiet ? 0 : UInt64(Double.random(in: 0...250_000, using: &self.generator) * daily * 60))
             case .uplink:
                 let mean = (direction == 0 ? 30e6 : 12e6) * daily
                 octets = UInt64(mean * 60 * Double.random(in: 0.8...1.2, using: &self.generator))

@@ -12,7 +12,7 @@ public struct SampleCompressor: Sendable {
     private let database: NetmonDatabase
     private let compressAfter: Int64
     /// Series per transaction.
-    static let seriesPerGroup = 256
+    static let seriesPerGroup = 64
 
     /// Creates a compressor over `database` for samples older than `compressAfter` ms.
     public init(database: NetmonDatabase, compressAfter: Int64) {
