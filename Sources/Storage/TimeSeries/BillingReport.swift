@@ -95,8 +95,11 @@ public struct BillingReport: Sendable, Hashable, Codable {
     public static let slotMilliseconds: Int64 = 300_000
 
     /// Computes the bill of `ports` over `[from, to)` (rounded outward to 5-minute slots).
+    /// The period is clamped to at most 400 days from `from` (the 5-minute retention's default).
     public init(subject: String, from: Int64, to: Int64, method: BillingMethod, ports: [BillingPortData]) {
         let slot = Self.slotMilliseconds
+        let from = min(max(from, -(1 << 50)), 1 << 50)
+        let to = min(max(to, from), from + 400 * 86_400_000)
         let start = TimeSeriesResolution.floor(from, to: slot)
         let end = Swift.max(start, TimeSeriesResolution.floor(to + slot - 1, to: slot))
         var slots: [Int64] = []

@@ -43,6 +43,21 @@ enum RawSampleReader {
     /// - Throws: ``SampleChunkError`` for a corrupt chunk; database errors.
     static func series(_ seriesID: Int64, from: Int64, to: Int64, db: Database) throws -> RawSeries {
         var result = RawSeries()
+        // Clamp to the series' known extent (series_latest and its chunks), so a range far wider
+        // than the data seeks no empty index buckets.
+        let extent = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT min(lo), max(hi) FROM (
+                    SELECT first_ts AS lo, ts AS hi FROM series_latest WHERE series_id = ?1
+                    UNION ALL
+                    SELECT min(first_ts), max(last_ts) FROM sample_chunks WHERE series_id = ?1)
+                """,
+            arguments: [seriesID]
+        )
+        guard let extent, let low = extent[0] as Int64?, let high = extent[1] as Int64? else { return result }
+        let from = max(from, low)
+        let to = min(to, high + 1)
         guard from < to else { return result }
         // Chunks hold one UTC day each: those that can overlap start after the day before `from`.
         let chunks = try Row.fetchCursor(

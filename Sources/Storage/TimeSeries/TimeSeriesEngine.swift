@@ -15,6 +15,8 @@ public import NetmonCore
 public struct TimeSeriesEngine: Sendable {
     private let database: NetmonDatabase
     private let configuration: TimeSeriesConfiguration
+    /// The largest time (and step) a query accepts, in ms (2^50, about the year 37,700).
+    public static let timeLimit: Int64 = 1 << 50
 
     /// Creates an engine over `database`; `configuration` gives retention and `max_query_rows`.
     public init(database: NetmonDatabase, configuration: TimeSeriesConfiguration = .init()) {
@@ -43,6 +45,9 @@ public struct TimeSeriesEngine: Sendable {
     public func query(_ query: TimeSeriesQuery, now: Int64) async throws -> TimeSeriesResponse {
         guard query.from < query.to else { throw TimeSeriesQueryError(message: "from must be before to") }
         guard query.step > 0 else { throw TimeSeriesQueryError(message: "step must be positive") }
+        guard query.from >= -Self.timeLimit, query.to <= Self.timeLimit, query.step <= Self.timeLimit else {
+            throw TimeSeriesQueryError(message: "times and step must be within ±\(Self.timeLimit) ms of the epoch")
+        }
         guard !query.aggregations.isEmpty else { throw TimeSeriesQueryError(message: "no aggregation") }
         let from = TimeSeriesResolution.floor(query.from, to: query.step)
         let to = TimeSeriesResolution.floor(query.to - 1, to: query.step) + query.step

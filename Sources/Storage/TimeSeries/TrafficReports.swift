@@ -28,6 +28,9 @@ public struct TrafficReports: Sendable {
         method: BillingMethod,
         now: Int64
     ) async throws -> BillingReport {
+        guard from < to, from >= 0, to - from <= 400 * 86_400_000 else {
+            throw TimeSeriesQueryError(message: "a billing period must be non-empty, after 1970 and at most 400 days")
+        }
         let slot = BillingReport.slotMilliseconds
         let start = TimeSeriesResolution.floor(from, to: slot)
         let end = max(start, TimeSeriesResolution.floor(to + slot - 1, to: slot))
@@ -86,6 +89,7 @@ public struct TrafficReports: Sendable {
     {
         let day: Int64 = 86_400_000
         let end = TimeSeriesResolution.floor(now, to: day)
+        let days = min(max(1, days), 36_600)
         let series = try await self.database.pool.read { db in
             try Self.seriesIDs(
                 interfaceID,
@@ -98,7 +102,7 @@ public struct TrafficReports: Sendable {
             let response = try await self.engine.query(
                 TimeSeriesQuery(
                     seriesIDs: [seriesID],
-                    from: end - Int64(max(1, days)) * day,
+                    from: end - Int64(days) * day,
                     to: end,
                     step: day,
                     aggregations: [.p95],

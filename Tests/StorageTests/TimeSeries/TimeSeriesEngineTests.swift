@@ -283,4 +283,26 @@ struct TimeSeriesEngineTests {
             }
         }
     }
+
+    @Test("absurd ranges and steps are refused with an error, never a trap")
+    func absurdQueries() async throws {
+        try await withTemporaryDatabase { database, _ in
+            let engine = TimeSeriesEngine(database: database)
+            for (from, to, step) in [
+                (Int64.min, Int64.max, Int64(60_000)), (0, Int64.max, 60_000), (0, 1_000, Int64.max), (0, 1_000, 0),
+                (5, 5, 1), (0, Int64(1) << 49, 1),
+            ] {
+                await #expect(throws: TimeSeriesQueryError.self) {
+                    try await engine.query(TimeSeriesQuery(seriesIDs: [1], from: from, to: to, step: step), now: 0)
+                }
+            }
+            let reports = TrafficReports(database: database)
+            await #expect(throws: TimeSeriesQueryError.self) {
+                try await reports.billing(subject: "x", interfaceIDs: [1], from: 0, to: .max, method: .in, now: 0)
+            }
+            let clamped = BillingReport(subject: "x", from: .min, to: .max, method: .sum, ports: [])
+            #expect((400 * 288...400 * 288 + 1).contains(clamped.slotsInPeriod))  // the unaligned start rounds outward
+            _ = try await reports.capacity(interfaceID: 1, days: .max, now: Self.start)
+        }
+    }
 }
