@@ -236,5 +236,16 @@ let package = Package(
             path: "Benchmarks/SNMPPoll",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "timeseries-bench",
+            dependencies: [
+                "NetmonCore",
+                "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/TimeSeries",
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -64,6 +64,12 @@ struct Daemon {
             logger: self.logger
         )
 
+        let timeSeries = TimeSeriesMaintenance(
+            database: database,
+            configuration: self.configuration.timeSeries,
+            logger: self.logger
+        )
+
         let flowWriter = FlowWriter(
             database: database,
             configuration: self.configuration.flowStorage,
@@ -96,6 +102,7 @@ struct Daemon {
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: writer, serviceName: "storage-writer"),
+                .init(service: timeSeries, serviceName: "timeseries-maintenance"),
                 .init(service: flowWriter, serviceName: "flow-writer"),
                 .init(service: poller, serviceName: "snmp-poller"),
                 .init(service: flowListeners, serviceName: "flow-listeners"),

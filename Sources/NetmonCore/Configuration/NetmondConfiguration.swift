@@ -14,6 +14,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var flowStorage: FlowStorageConfiguration
     /// API authentication: JWT key, token lifetimes, bcrypt cost, login rate limits (`auth:`).
     public var auth: AuthConfiguration
+    /// The time-series engine: rollups, retention, compression, disk budget (`timeseries:`).
+    public var timeSeries: TimeSeriesConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
@@ -23,7 +25,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
         snmp: SNMPConfiguration = .init(),
         flows: FlowConfiguration = .init(),
         flowStorage: FlowStorageConfiguration = .init(),
-        auth: AuthConfiguration = .init()
+        auth: AuthConfiguration = .init(),
+        timeSeries: TimeSeriesConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
@@ -33,6 +36,7 @@ public struct NetmondConfiguration: Sendable, Equatable {
         self.flows = flows
         self.flowStorage = flowStorage
         self.auth = auth
+        self.timeSeries = timeSeries
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -118,6 +122,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.flows = mapping["flows"].map(FlowConfiguration.init) ?? .init()
         self.flowStorage = mapping["flow_storage"].map(FlowStorageConfiguration.init) ?? .init()
         self.auth = mapping["auth"].map(AuthConfiguration.init) ?? .init()
+        self.timeSeries = mapping["timeseries"].map(TimeSeriesConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -131,6 +136,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("flows", self.flows.configTree),
             ("flow_storage", self.flowStorage.configTree),
             ("auth", self.auth.configTree),
+            ("timeseries", self.timeSeries.configTree),
         ])
     }
 }

@@ -14,6 +14,7 @@ extension NetmonDatabase {
         migrator.registerMigration("v1", migrate: Self.migrateV1)
         migrator.registerMigration("v2", migrate: Self.migrateV2)
         migrator.registerMigration("v3", migrate: Self.migrateV3)
+        migrator.registerMigration("v4", migrate: Self.migrateV4)
         migrator.registerMigration("v5", migrate: Self.migrateV5)
         return migrator
     }

@@ -1,0 +1,46 @@
+/// libFuzzer entry point for the compressed sample chunk codec; built by scripts/fuzz/run.sh with
+/// Sources/Storage/TimeSeries/{BitStream,SampleChunkCodec,SampleChunkError}.swift (standard library only).
+///
+/// Each input is decoded as a chunk (it must throw or decode, never trap), then read as
+/// (timestamp delta, value bits) pairs of 4 + 8 bytes that are encoded, decoded and compared bit for
+/// bit (a mismatch traps: a finding), and the encoded chunk is decoded again with one bit flipped.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    _ = try? SampleChunkCodec.decode(bytes)
+
+    var timestamps: [Int64] = []
+    var values: [Double] = []
+    var timestamp: Int64 = bytes.count > 3 ? Int64(bytes[3]) << 40 : 0
+    var offset = 0
+    while offset + 12 <= bytes.count {
+        var delta: UInt64 = 0
+        var valueBits: UInt64 = 0
+        for index in 0..<4 { delta = delta << 8 | UInt64(bytes[offset + index]) }
+        for index in 4..<12 { valueBits = valueBits << 8 | UInt64(bytes[offset + index]) }
+        let (next, overflow) = timestamp.addingReportingOverflow(Int64(delta >> UInt64(bytes[offset] & 31)))
+        if overflow { break }
+        timestamp = next
+        timestamps.append(timestamp)
+        values.append(Double(bitPattern: valueBits))
+        offset += 12
+    }
+    guard let chunk = try? SampleChunkCodec.encode(timestamps: timestamps, values: values) else {
+        fatalError("encoding valid input failed")
+    }
+    guard let decoded = try? SampleChunkCodec.decode(chunk), decoded.timestamps == timestamps,
+        decoded.values.map(\.bitPattern) == values.map(\.bitPattern)
+    else {
+        fatalError("round trip mismatch")
+    }
+    if !chunk.isEmpty, let first = bytes.first {
+        var flipped = chunk
+        let bit = (Int(first) * 131 + size) % (chunk.count * 8)
+        flipped[bit / 8] ^= 1 << UInt8(bit % 8)
+        if (try? SampleChunkCodec.decode(flipped)) != nil {
+            fatalError("a flipped bit decoded without an error")
+        }
+    }
+    return 0
+}
