@@ -6,7 +6,7 @@ DEV_CONFIG ?= etc/netmond.dev.yaml
 SWIFT_TEST_FLAGS ?=
 FUZZ_SECONDS ?= 30
 
-.PHONY: help setup build release run test test-swift test-fuzz test-lab lint format bench clean
+.PHONY: help setup build release run test test-swift test-fuzz test-lab test-deb deb lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ run: setup ## Install, build, start the lab of real peers and run netmond on the
 	(sleep 10; scripts/lab/flows.sh replay Tests/Fixtures/pcap/mixed-300.pcap 9 2055 >/dev/null 2>&1 || true) &
 	.build/debug/netmond run --config $(DEV_CONFIG)
 
-test: setup lint test-swift test-fuzz test-lab ## Install, lint, and run every test (unit, integration, fuzz, lab)
+test: setup lint test-swift test-fuzz test-lab test-deb ## Install, lint, and run every test (unit, integration, fuzz, lab, package)
 
 test-swift: ## swift test (unit and integration tests); stops the lab agents the tests started
 	swift build --build-tests
@@ -40,6 +40,12 @@ test-fuzz: ## A short libFuzzer run of every flow decoder (FUZZ_SECONDS each; lo
 
 test-lab: ## The lab self-test: every real peer starts, answers and stops cleanly
 	scripts/lab/test-lab.sh
+
+deb: setup ## Build the Debian package (release build, static Swift runtime) into .build/deb/
+	scripts/deb/build-deb.sh
+
+test-deb: ## The package test: build, lintian, unit checks, install/run/upgrade/purge in a clean Debian 12 root
+	scripts/deb/test-deb.sh
 
 lint: ## Check formatting with swift format (.swift-format)
 	swift format lint --strict --recursive --parallel Package.swift Sources Tests

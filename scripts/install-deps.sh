@@ -24,6 +24,8 @@ APT_PACKAGES=(
   snmpd snmp softflowd nfdump pmacct fprobe tshark tcpreplay iproute2 procps psmisc curl
   # python for snmpsim / scapy
   python3 python3-venv python3-gdbm
+  # Debian package and its test (scripts/deb): build, lint, a clean root, the unit's checks
+  debhelper dpkg-dev lintian debootstrap systemd util-linux
 )
 # Python packages for the venv (snmpsim and its recordings pinned: the lab picks recordings by path;
 # scapy pinned so scripts/lab/gen-traffic.py regenerates the same fixture).

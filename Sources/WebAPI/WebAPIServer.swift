@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import NetmonCore
 import Prometheus
 
@@ -37,10 +38,12 @@ public enum WebAPIServer {
     }
 
     /// The HTTP server as a swift-service-lifecycle service, listening where `configuration` says.
+    /// `onServerRunning` is called once the socket listens, with its local address (`host:port`).
     public static func makeApplication(
         configuration: HTTPConfiguration,
         dependencies: Dependencies,
-        logger: Logger
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (_ localAddress: String) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: self.makeRouter(dependencies: dependencies, logger: logger),
@@ -48,6 +51,12 @@ public enum WebAPIServer {
                 address: .hostname(configuration.address, port: configuration.port),
                 serverName: "netmond"
             ),
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                let host = address?.ipAddress ?? configuration.address
+                let port = address?.port ?? configuration.port
+                await onServerRunning(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
+            },
             logger: logger
         )
     }

@@ -1,4 +1,5 @@
 import FlowCollector
+import Foundation
 import Logging
 import NetmonCore
 import Prometheus
@@ -70,6 +71,7 @@ struct Daemon {
             logger: self.logger
         )
 
+        let systemd = self.makeSystemdNotifier()
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
             dependencies: .init(
@@ -77,7 +79,11 @@ struct Daemon {
                 metrics: self.registry,
                 startedAt: startedAt
             ),
-            logger: self.logger
+            logger: self.logger,
+            onServerRunning: { address in
+                self.logger.info("netmond ready: http://\(address)/healthz and /metrics")
+                systemd.send("READY=1\nSTATUS=Serving HTTP on \(address)")
+            }
         )
 
         var groupConfiguration = ServiceGroupConfiguration(
@@ -87,6 +93,8 @@ struct Daemon {
                 .init(service: poller, serviceName: "snmp-poller"),
                 .init(service: flowListeners, serviceName: "flow-listeners"),
                 .init(service: http, serviceName: "http"),
+                // Last, so that it hears of a graceful shutdown first and tells systemd STOPPING=1.
+                .init(service: systemd, serviceName: "systemd-notifier"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
@@ -103,5 +111,18 @@ struct Daemon {
         )
         try await ServiceGroup(configuration: groupConfiguration).run()
         self.logger.info("netmond stopped")
+    }
+
+    /// The systemd notifier for `NOTIFY_SOCKET` (a no-op outside systemd); an unusable value is
+    /// logged and ignored rather than keeping the daemon from starting.
+    private func makeSystemdNotifier() -> SystemdNotifierService {
+        let notifier: SystemdNotifier
+        do {
+            notifier = try SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            self.logger.warning("systemd notifications disabled: \(error)")
+            notifier = SystemdNotifier(address: nil, watchdogInterval: nil)
+        }
+        return SystemdNotifierService(notifier: notifier, logger: self.logger)
     }
 }
