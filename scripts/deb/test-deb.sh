@@ -14,6 +14,8 @@
 # NETMOND_DEB_ROOT_CACHE  the cached pristine root (default /var/cache/netmond-deb-test/bookworm-minbase)
 # NETMOND_DEB_MIRROR      the Debian mirror (default http://deb.debian.org/debian)
 # NETMOND_DEB_EXPOSURE    the highest acceptable exposure score (default 2.0)
+# The whole script is one block, parsed before it runs: editing the file mid-run is then harmless.
+{
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO="$PWD"
@@ -68,7 +70,9 @@ mount_in_root() { # mount_in_root TARGET MOUNT-ARGS...
 # ---------------------------------------------------------------- 1. build and check the .deb
 log "building netmond $UPSTREAM and $NEXT"
 scripts/deb/build-deb.sh > "$WORK/build-n.log" 2>&1 || { tail -40 "$WORK/build-n.log"; fail "make deb failed"; }
-scripts/deb/build-deb.sh --version "$NEXT" --out "$WORK/next" > "$WORK/build-n1.log" 2>&1 \
+# N+1 only has to install and run: compressed fast, without a -dbgsym package.
+NETMOND_DEB_COMPRESSION=gzip DEB_BUILD_OPTIONS=noautodbgsym \
+    scripts/deb/build-deb.sh --version "$NEXT" --out "$WORK/next" > "$WORK/build-n1.log" 2>&1 \
     || { tail -40 "$WORK/build-n1.log"; fail "building $NEXT failed"; }
 DEB="$REPO/.build/deb/netmond_${UPSTREAM}_$ARCH.deb"
 DEB_NEXT="$WORK/next/netmond_${NEXT}_$ARCH.deb"
@@ -270,3 +274,5 @@ in_root apt-get purge -y -q netmond > "$WORK/purge.log" 2>&1 || { cat "$WORK/pur
 log "remove kept state and config; purge deleted state, config, user and group"
 
 log "PASS in $(($(date +%s) - STARTED)) s"
+exit 0
+}
