@@ -14,6 +14,7 @@
 # NETMOND_DEB_ROOT_CACHE  the cached pristine root (default /var/cache/netmond-deb-test/bookworm-minbase)
 # NETMOND_DEB_MIRROR      the Debian mirror (default http://deb.debian.org/debian)
 # NETMOND_DEB_EXPOSURE    the highest acceptable exposure score (default 2.0)
+# NETMOND_DEB_SKIP_BUILD  1: test the packages of the previous run (.build/deb) instead of building
 # The whole script is one block, parsed before it runs: editing the file mid-run is then harmless.
 {
 set -euo pipefail
@@ -68,14 +69,18 @@ mount_in_root() { # mount_in_root TARGET MOUNT-ARGS...
 }
 
 # ---------------------------------------------------------------- 1. build and check the .deb
-log "building netmond $UPSTREAM and $NEXT"
-scripts/deb/build-deb.sh > "$WORK/build-n.log" 2>&1 || { tail -40 "$WORK/build-n.log"; fail "make deb failed"; }
-# N+1 only has to install and run: compressed fast, without a -dbgsym package.
-NETMOND_DEB_COMPRESSION=gzip DEB_BUILD_OPTIONS=noautodbgsym \
-    scripts/deb/build-deb.sh --version "$NEXT" --out "$WORK/next" > "$WORK/build-n1.log" 2>&1 \
-    || { tail -40 "$WORK/build-n1.log"; fail "building $NEXT failed"; }
 DEB="$REPO/.build/deb/netmond_${UPSTREAM}_$ARCH.deb"
-DEB_NEXT="$WORK/next/netmond_${NEXT}_$ARCH.deb"
+DEB_NEXT="$REPO/.build/deb/next/netmond_${NEXT}_$ARCH.deb"
+if [ "${NETMOND_DEB_SKIP_BUILD:-0}" = 1 ] && [ -f "$DEB" ] && [ -f "$DEB_NEXT" ]; then
+    log "NETMOND_DEB_SKIP_BUILD=1: testing the packages built before"
+else
+    log "building netmond $UPSTREAM and $NEXT"
+    scripts/deb/build-deb.sh > "$WORK/build-n.log" 2>&1 || { tail -40 "$WORK/build-n.log"; fail "make deb failed"; }
+    # N+1 only has to install and run: compressed fast, without a -dbgsym package.
+    NETMOND_DEB_COMPRESSION=gzip DEB_BUILD_OPTIONS=noautodbgsym \
+        scripts/deb/build-deb.sh --version "$NEXT" --out "$REPO/.build/deb/next" > "$WORK/build-n1.log" 2>&1 \
+        || { tail -40 "$WORK/build-n1.log"; fail "building $NEXT failed"; }
+fi
 
 log "lintian $(basename "$DEB")"
 lintian --fail-on error --tag-display-limit 0 "$DEB" > "$WORK/lintian.txt" 2>&1 || { cat "$WORK/lintian.txt"; fail "lintian reports errors"; }
@@ -152,10 +157,10 @@ VERSION_OUTPUT="$(in_root netmond version)" || fail "netmond version failed in t
 grep -qx "netmond $UPSTREAM" <<<"$(head -1 <<<"$VERSION_OUTPUT")" || fail "netmond version printed: $VERSION_OUTPUT"
 log "netmond version: $(tr '\n' ' ' <<<"$VERSION_OUTPUT")"
 in_root getent passwd netmond | grep -q ':/var/lib/netmond:/usr/sbin/nologin$' || fail "no netmond system user"
-[ "$(stat -c '%U:%G %a' "$ROOT/var/lib/netmond")" = "netmond:netmond 750" ] \
-    || fail "/var/lib/netmond is $(stat -c '%U:%G %a' "$ROOT/var/lib/netmond"), not netmond:netmond 750"
-[ "$(stat -c '%U:%G %a' "$ROOT/etc/netmond/netmond.yaml")" = "root:netmond 640" ] \
-    || fail "/etc/netmond/netmond.yaml is $(stat -c '%U:%G %a' "$ROOT/etc/netmond/netmond.yaml"), not root:netmond 640"
+[ "$(in_root stat -c '%U:%G %a' /var/lib/netmond)" = "netmond:netmond 750" ] \
+    || fail "/var/lib/netmond is $(in_root stat -c '%U:%G %a' /var/lib/netmond), not netmond:netmond 750"
+[ "$(in_root stat -c '%U:%G %a' /etc/netmond/netmond.yaml)" = "root:netmond 640" ] \
+    || fail "/etc/netmond/netmond.yaml is $(in_root stat -c '%U:%G %a' /etc/netmond/netmond.yaml), not root:netmond 640"
 
 # run_service NAME: runs the unit's ExecStart as systemd would (user, capabilities,
 # no-new-privileges, MemoryDenyWriteExecute through PR_SET_MDWE, UMask) in a private network
@@ -232,8 +237,8 @@ os.execvp(sys.argv[1], sys.argv[1:])
     LISTENER_PID=""
     grep -q "^WATCHDOG=1" "$messages" || { cat "$messages"; fail "$name: no WATCHDOG=1 on NOTIFY_SOCKET"; }
     grep -q "^STOPPING=1" "$messages" || { cat "$messages"; fail "$name: no STOPPING=1 on NOTIFY_SOCKET"; }
-    [ "$(stat -c '%U %a' "$ROOT/var/lib/netmond/netmond.db")" = "netmond 640" ] \
-        || fail "$name: the database is $(stat -c '%U %a' "$ROOT/var/lib/netmond/netmond.db"), not netmond 640 (UMask=0027)"
+    [ "$(in_root stat -c '%U %a' /var/lib/netmond/netmond.db)" = "netmond 640" ] \
+        || fail "$name: the database is $(in_root stat -c '%U %a' /var/lib/netmond/netmond.db), not netmond 640 (UMask=0027)"
     log "$name: READY=1, /healthz ok, WATCHDOG=1, SIGTERM -> STOPPING=1 and exit 0 (as netmond, MDWE, no-new-privs)"
 }
 run_service "run-$UPSTREAM"
@@ -254,7 +259,7 @@ in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$DEB_NEX
 [ "$(in_root dpkg-query -W -f '${Version}' netmond)" = "$NEXT" ] || fail "netmond is not at $NEXT after the upgrade"
 config_kept || fail "the upgrade lost the config edit"
 device_kept || fail "the upgrade lost the database row"
-[ "$(stat -c '%U:%G %a' "$ROOT/etc/netmond/netmond.yaml")" = "root:netmond 640" ] || fail "the upgrade changed the config's owner or mode"
+[ "$(in_root stat -c '%U:%G %a' /etc/netmond/netmond.yaml)" = "root:netmond 640" ] || fail "the upgrade changed the config's owner or mode"
 run_service "run-$NEXT"
 device_kept || fail "netmond $NEXT lost the database row when it started"
 grep -q 'debug' "$WORK/run-$NEXT.out" || fail "netmond $NEXT did not use the edited config (log.level: debug)"
