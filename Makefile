@@ -6,7 +6,7 @@ DEV_CONFIG ?= etc/netmond.dev.yaml
 SWIFT_TEST_FLAGS ?=
 FUZZ_SECONDS ?= 30
 
-.PHONY: help setup build release run test test-swift test-api test-fuzz test-lab test-browser lint format bench clean
+.PHONY: help setup build release run test test-swift test-api test-fuzz test-lab test-browser test-deb deb lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ run: setup ## Install, build, start the lab of real peers and run netmond on the
 	(sleep 10; scripts/lab/flows.sh replay Tests/Fixtures/pcap/mixed-300.pcap 9 2055 >/dev/null 2>&1 || true) &
 	.build/debug/netmond run --config $(DEV_CONFIG)
 
-test: setup lint test-swift test-api test-fuzz test-lab test-browser ## Install, lint, and run every test (unit, integration, API contract, fuzz, lab, browser)
+test: setup lint test-swift test-api test-fuzz test-lab test-browser test-deb ## Install, lint, and run every test (unit, integration, API contract, fuzz, lab, browser, package)
 
 test-swift: ## swift test (unit and integration tests); stops the lab agents the tests started
 	swift build --build-tests
@@ -49,6 +49,12 @@ test-browser: ## The dashboard in headless chromium against netmond and the lab 
 	swift build --product netmond
 	status=0; scripts/browser/dashboard_test.py --netmond .build/debug/netmond || status=$$?; \
 	scripts/lab/lab.sh down >/dev/null 2>&1 || true; exit $$status
+
+deb: setup ## Build the Debian package (release build, static Swift runtime) into .build/deb/
+	scripts/deb/build-deb.sh
+
+test-deb: ## The package test: build, lintian, unit checks, install/run/upgrade/purge in a clean Debian 12 root
+	scripts/deb/test-deb.sh
 
 lint: ## Check formatting with swift format (.swift-format)
 	swift format lint --strict --recursive --parallel Package.swift Sources Tests

@@ -28,6 +28,8 @@ APT_PACKAGES=(
   python3 python3-venv python3-gdbm
   # the dashboard's browser tests (scripts/browser/: WebDriver from the standard library)
   chromium chromium-driver
+  # Debian package and its test (scripts/deb): build, lint, a clean root, the unit's checks
+  debhelper dpkg-dev lintian debootstrap systemd util-linux
 )
 # Python packages for the venv (snmpsim and its recordings pinned: the lab picks recordings by path;
 # scapy pinned so scripts/lab/gen-traffic.py regenerates the same fixture).

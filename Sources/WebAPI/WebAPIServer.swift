@@ -110,11 +110,12 @@ public enum WebAPIServer {
     }
 
     /// The HTTP server as a swift-service-lifecycle service, listening where `configuration` says.
-    /// Idle connections close after 60 s.
+    /// Idle connections close after 60 s. `onServerRunning` is called once the socket listens, with its local address (`host:port`).
     public static func makeApplication(
         configuration: HTTPConfiguration,
         dependencies: Dependencies,
-        logger: Logger
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (_ localAddress: String) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: self.makeRouter(dependencies: dependencies, logger: logger),
@@ -123,6 +124,12 @@ public enum WebAPIServer {
                 address: .hostname(configuration.address, port: configuration.port),
                 serverName: "netmond"
             ),
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                let host = address?.ipAddress ?? configuration.address
+                let port = address?.port ?? configuration.port
+                await onServerRunning(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
+            },
             logger: logger
         )
     }

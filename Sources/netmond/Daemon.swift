@@ -1,4 +1,5 @@
 import FlowCollector
+import Foundation
 import Logging
 import NetmonCore
 import Prometheus
@@ -82,6 +83,7 @@ struct Daemon {
         )
 
         let auth = try await self.makeAuthService(database: database)
+        let systemd = self.makeSystemdNotifier()
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
             dependencies: .init(
@@ -96,7 +98,11 @@ struct Daemon {
                     onDeviceChange: { change in poller.apply(change) }
                 )
             ),
-            logger: self.logger
+            logger: self.logger,
+            onServerRunning: { address in
+                self.logger.info("netmond ready: http://\(address)/healthz and /metrics")
+                systemd.send("READY=1\nSTATUS=Serving HTTP on \(address)")
+            }
         )
 
         var groupConfiguration = ServiceGroupConfiguration(
@@ -107,6 +113,8 @@ struct Daemon {
                 .init(service: poller, serviceName: "snmp-poller"),
                 .init(service: flowListeners, serviceName: "flow-listeners"),
                 .init(service: http, serviceName: "http"),
+                // Last, so that it hears of a graceful shutdown first and tells systemd STOPPING=1.
+                .init(service: systemd, serviceName: "systemd-notifier"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
@@ -149,5 +157,18 @@ struct Daemon {
             self.logger.notice("\(hint)")
         }
         return auth
+    }
+
+    /// The systemd notifier for `NOTIFY_SOCKET` (a no-op outside systemd); an unusable value is
+    /// logged and ignored rather than keeping the daemon from starting.
+    private func makeSystemdNotifier() -> SystemdNotifierService {
+        let notifier: SystemdNotifier
+        do {
+            notifier = try SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            self.logger.warning("systemd notifications disabled: \(error)")
+            notifier = SystemdNotifier(address: nil, watchdogInterval: nil)
+        }
+        return SystemdNotifierService(notifier: notifier, logger: self.logger)
     }
 }
