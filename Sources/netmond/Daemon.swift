@@ -70,6 +70,12 @@ struct Daemon {
             logger: self.logger
         )
 
+        let captures = CaptureService(
+            configuration: self.configuration.capture,
+            sink: { records in flowWriter.submit(records) },
+            logger: self.logger
+        )
+
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
             dependencies: .init(
@@ -86,6 +92,7 @@ struct Daemon {
                 .init(service: flowWriter, serviceName: "flow-writer"),
                 .init(service: poller, serviceName: "snmp-poller"),
                 .init(service: flowListeners, serviceName: "flow-listeners"),
+                .init(service: captures, serviceName: "captures"),
                 .init(service: http, serviceName: "http"),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -15,7 +15,9 @@ struct Netmond: AsyncParsableCommand {
             The default configuration file is /etc/netmond/netmond.yaml; every key is documented in it.
             """,
         version: NetmondVersion.current,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, ProbeCommand.self, VersionCommand.self]
+        subcommands: [
+            RunCommand.self, CheckConfigCommand.self, ProbeCommand.self, ImportCommand.self, VersionCommand.self,
+        ]
     )
 }
 
