@@ -102,7 +102,7 @@ struct ImportCommand: AsyncParsableCommand {
         if isatty(STDERR_FILENO) == 1 { ImportProgressLine.clear() }
         if self.format == "json" {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
             print(ImportSummaryText.render(summary), terminator: "")

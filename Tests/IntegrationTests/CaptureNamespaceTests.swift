@@ -92,6 +92,8 @@ struct CaptureNamespaceTests {
             try await Self.ip(["-n", namespace, "link", "set", link, "up"])
         }
 
+        try await Self.ip(["-n", receiver, "link", "set", "lo", "up"])
+        let httpPort = HTTPProbe.freePort()
         let database = directory.appendingPathComponent("netmond.db").path
         let config = directory.appendingPathComponent("netmond.yaml").path
         try """
@@ -100,7 +102,7 @@ struct CaptureNamespaceTests {
           format: text
         http:
           address: 127.0.0.1
-          port: \(HTTPProbe.freePort())
+          port: \(httpPort)
         storage:
           path: \(database)
         flows:
@@ -141,7 +143,20 @@ struct CaptureNamespaceTests {
             timeout: .seconds(60)
         )
         #expect(replay.status == 0, "tcpreplay: \(replay.stderr)")
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .milliseconds(1500))
+        // libpcap's statistics reach /metrics once a second.
+        let metrics = try await runCommand(
+            "/usr/sbin/ip",
+            ["netns", "exec", receiver, "/usr/bin/curl", "-s", "http://127.0.0.1:\(httpPort)/metrics"]
+        )
+        let received = metrics.stdout.split(separator: "\n").first {
+            $0.hasPrefix("netmond_capture_packets_received_total{interface=\"\(vethB)\"}")
+        }
+        #expect(
+            received.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } ?? 0 >= 1340,
+            "\(metrics.stdout)"
+        )
+        #expect(metrics.stdout.contains("netmond_capture_packets_dropped_kernel_total"))
         tcpdump.send(SIGTERM)
         _ = await tcpdump.waitForExit(timeout: .seconds(10))
         netmond.send(SIGTERM)
