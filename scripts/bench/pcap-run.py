@@ -9,19 +9,27 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 
-def run(argv, cwd=None, stdout=subprocess.DEVNULL):
-    started = time.monotonic()
-    child = subprocess.Popen(argv, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.monotonic() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    err = child.stderr.read().decode(errors="replace")
+def run(argv, cwd=None):
+    # Output to a file, not a pipe: softflowd -D logs every flow and would block on a full pipe.
+    # Peak RSS from /usr/bin/time: a child forked from this Python process inherits its RSS
+    # high-water mark across exec, so wait4's ru_maxrss would report Python's, not the tool's.
+    with tempfile.TemporaryFile() as log, tempfile.NamedTemporaryFile(mode="r") as peak:
+        started = time.monotonic()
+        child = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak.name] + argv, cwd=cwd,
+                                 stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.monotonic() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        err = log.read().decode(errors="replace")
+        peak_kb = int((peak.read().strip().splitlines() or ["0"])[-1])
     if child.returncode != 0:
         print("  !! %s exited %d: %s" % (argv[0], child.returncode, err.strip()[-400:]))
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb * 1024
 
 
 def free_udp_port():
