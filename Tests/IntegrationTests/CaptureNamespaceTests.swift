@@ -112,7 +112,6 @@ struct CaptureNamespaceTests {
         capture:
           - interface: \(vethB)
             buffer_timeout: 50ms
-            tcp_finish_expiry: false
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let netmond = try ChildProcess(
             executable: "/usr/sbin/ip",

@@ -119,10 +119,13 @@ struct PcapOfflineOracleTests {
         return (summary, flows)
     }
 
-    @Test("mixed-300.pcap: the same flows, packets and bytes as softflowd")
-    func sameFlowsAsSoftflowd() async throws {
+    @Test(
+        "mixed-300.pcap: the same flows, packets and bytes as softflowd (FIN/RST expiry on and off)",
+        arguments: [true, false]
+    )
+    func sameFlowsAsSoftflowd(expireOnTCPFinish: Bool) async throws {
         let expected = try await Self.softflowdFlows(Self.fixture).sorted()
-        let (summary, flows) = try Self.netmondFlows(Self.fixture, expireOnTCPFinish: false)
+        let (summary, flows) = try Self.netmondFlows(Self.fixture, expireOnTCPFinish: expireOnTCPFinish)
         #expect(expected.count > 200)
         #expect(flows.count == expected.count)
         #expect(flows.reduce(0) { $0 + $1.packets } == expected.reduce(0) { $0 + $1.packets })
