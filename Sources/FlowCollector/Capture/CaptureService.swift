@@ -92,6 +92,8 @@ struct CaptureLoop {
     let logger: Logger
     /// Expired flows handed on in batches of at most this many, and at least once per second.
     static let batchSize = 1024
+    /// Longest wait for packets before the loop checks the clock (timeouts, metrics) and the stop flag.
+    static let pollMilliseconds: Int32 = 100
 
     func run(until stop: StopFlag) {
         let table = FlowTable(
@@ -118,7 +120,12 @@ struct CaptureLoop {
             if case .end = result { break }
             // Between buffer timeouts, look at the clock every 1,024 packets or full batch only.
             let idle: Bool
-            if case .timeout = result { idle = true } else { idle = false }
+            if case .timeout = result {
+                idle = true
+                self.handle.waitForPackets(milliseconds: Self.pollMilliseconds)
+            } else {
+                idle = false
+            }
             if !idle && builder.counters.packets & 1023 != 0 && table.pendingExpired < Self.batchSize { continue }
             let now = Self.wallClock()
             builder.tick(now: now)

@@ -19,6 +19,8 @@ final class PcapHandle: @unchecked Sendable {
     }
 
     private let handle: OpaquePointer
+    /// A live capture's pollable descriptor (the capture is non-blocking); -1 for files.
+    private var descriptor: Int32 = -1
     /// The framing of the packets.
     let linkType: CaptureLinkType
     /// What the handle reads, for messages: `interface eth0` or `file /tmp/x.pcap`.
@@ -84,6 +86,12 @@ final class PcapHandle: @unchecked Sendable {
         }
         let handle = try PcapHandle(handle: raw, source: "interface \(interface)")
         if !filter.isEmpty { try handle.setFilter(filter) }
+        // Non-blocking, polled by ``waitForPackets(milliseconds:)``: with TPACKET_V3 libpcap's own
+        // poll waits without a timeout, and an idle interface would never let the loop expire flows.
+        guard pcap_setnonblock(raw, 1, &errorBuffer) == 0 else {
+            throw CaptureError(.failed, "cannot capture on interface \(interface): \(Self.text(errorBuffer))")
+        }
+        handle.descriptor = pcap_get_selectable_fd(raw)
         return handle
     }
 
@@ -158,6 +166,13 @@ final class PcapHandle: @unchecked Sendable {
             let detail = String(cString: pcap_geterr(self.handle))
             throw CaptureError(.corruptFile, "\(self.source): \(detail)")
         }
+    }
+
+    /// Waits up to `milliseconds` for a live capture to have packets (returns at once for files).
+    func waitForPackets(milliseconds: Int32) {
+        guard self.descriptor >= 0 else { return }
+        var entry = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+        _ = poll(&entry, 1, milliseconds)
     }
 
     /// Makes a blocked ``next(_:)`` return ``ReadResult/end`` (any thread).
