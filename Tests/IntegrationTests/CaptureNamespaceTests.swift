@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// Live capture end to end: two network namespaces joined by a veth pair (made and removed by the
-/// test), the fixture pcap replayed by tcpreplay from one namespace (at 2,000 packets/s: at full
+/// test), the fixture pcap replayed by tcpreplay from one namespace (at 1,000 packets/s: at full
 /// speed the receiving veth's backlog, 1,000 packets, overflows and drops), `netmond run` capturing on the
 /// other end and storing flows, tcpdump capturing the same traffic beside it. netmond's stored flows,
 /// summed per direction of each conversation, equal `tshark -z conv,ip` / `conv,ipv6` of the
@@ -123,7 +123,8 @@ struct CaptureNamespaceTests {
         let tcpdump = try ChildProcess(
             executable: "/usr/sbin/ip",
             arguments: [
-                "netns", "exec", receiver, "/usr/bin/tcpdump", "-i", vethB, "-n", "-U", "-s", "0", "-w", capture,
+                "netns", "exec", receiver, "/usr/bin/tcpdump", "-i", vethB, "-n", "-U", "-B", "32768", "-s", "0", "-w",
+                capture,
             ],
             directory: directory
         )
@@ -138,7 +139,7 @@ struct CaptureNamespaceTests {
         #expect(netmond.stdout.contains("capture: capturing on interface \(vethB)"), "\(netmond.stdout)")
         let replay = try await runCommand(
             "/usr/sbin/ip",
-            ["netns", "exec", sender, "/usr/bin/tcpreplay", "-q", "--pps=2000", "-i", vethA]
+            ["netns", "exec", sender, "/usr/bin/tcpreplay", "-q", "--pps=1000", "-i", vethA]
                 + [RepositoryPaths.file("Tests/Fixtures/pcap/mixed-300.pcap")],
             timeout: .seconds(60)
         )
