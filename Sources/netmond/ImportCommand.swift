@@ -62,7 +62,7 @@ struct ImportCommand: AsyncParsableCommand {
         guard (1...86_400).contains(self.activeTimeout), (1...86_400).contains(self.inactiveTimeout) else {
             throw ValidationError("timeouts are 1 to 86400 seconds")
         }
-        guard (1...100_000_000).contains(self.maxFlows) else { throw ValidationError("--max-flows is 1 to 100000000") }
+        guard (1...20_000_000).contains(self.maxFlows) else { throw ValidationError("--max-flows is 1 to 20000000") }
         guard (0...1000).contains(self.top) else { throw ValidationError("--top is 0 to 1000") }
     }
 

@@ -26,7 +26,7 @@ extension CaptureConfiguration: ConfigRenderable {
             entry.read("inactive_timeout", into: &capture.inactiveTimeout) {
                 $0.duration(in: .seconds(1)...(.seconds(3600)))
             }
-            entry.read("max_flows", into: &capture.maximumFlows) { $0.int(in: 1_000...100_000_000) }
+            entry.read("max_flows", into: &capture.maximumFlows) { $0.int(in: 1_000...20_000_000) }
             entry.read("tcp_finish_expiry", into: &capture.tcpFinishExpiry) { $0.bool() }
             entry.rejectUnknownKeys()
             guard !capture.interface.isEmpty else {
