@@ -24,6 +24,8 @@ APT_PACKAGES=(
   snmpd snmp softflowd nfdump pmacct fprobe tshark tcpreplay iproute2 procps psmisc curl
   # benchmark peers
   rrdtool
+  # packet capture tests (tcpdump beside netmond) and scripts/bench/pcap.sh (/usr/bin/time)
+  tcpdump time
   # python for snmpsim / scapy
   python3 python3-venv python3-gdbm
   # the dashboard's browser tests (scripts/browser/: WebDriver from the standard library)

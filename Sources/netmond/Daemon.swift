@@ -84,6 +84,12 @@ struct Daemon {
 
         let auth = try await self.makeAuthService(database: database)
         let systemd = self.makeSystemdNotifier()
+        let captures = CaptureService(
+            configuration: self.configuration.capture,
+            sink: { records in flowWriter.submit(records) },
+            logger: self.logger
+        )
+
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
             dependencies: .init(
@@ -112,6 +118,7 @@ struct Daemon {
                 .init(service: flowWriter, serviceName: "flow-writer"),
                 .init(service: poller, serviceName: "snmp-poller"),
                 .init(service: flowListeners, serviceName: "flow-listeners"),
+                .init(service: captures, serviceName: "captures"),
                 .init(service: http, serviceName: "http"),
                 // Last, so that it hears of a graceful shutdown first and tells systemd STOPPING=1.
                 .init(service: systemd, serviceName: "systemd-notifier"),

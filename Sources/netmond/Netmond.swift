@@ -16,8 +16,8 @@ struct Netmond: AsyncParsableCommand {
             """,
         version: NetmondVersion.current,
         subcommands: [
-            RunCommand.self, CheckConfigCommand.self, ProbeCommand.self, UserCommand.self, BillingCommand.self,
-            CapacityCommand.self, VersionCommand.self,
+            RunCommand.self, CheckConfigCommand.self, ProbeCommand.self, ImportCommand.self, UserCommand.self,
+            BillingCommand.self, CapacityCommand.self, VersionCommand.self,
         ]
     )
 }

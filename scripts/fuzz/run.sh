@@ -13,16 +13,21 @@ OUT="$ROOT/.build-fuzz"
 mkdir -p "$OUT"
 SOURCES=("$ROOT"/Sources/NetmonCore/Flows/*.swift "$ROOT"/Sources/FlowCollector/Decoders/*.swift
     "$ROOT"/Sources/FlowCollector/Templates/*.swift)
+# The packet-capture target: the pure parts of Sources/FlowCollector/Capture.
+CAPTURE_SOURCES=("$ROOT"/Sources/NetmonCore/Flows/*.swift
+    "$ROOT"/Sources/FlowCollector/Capture/{CapturedPacketDecoder,CaptureLinkType,FlowKey,FlowTable}.swift)
 
 # Seed corpora: one file per UDP payload of each export capture.
 python3 "$ROOT/scripts/fuzz/seed_corpus.py" "$ROOT/Tests/Fixtures/flows" "$OUT/seeds"
 
 status=0
-for target in NetFlowV5 NetFlowV9 IPFIX SFlow; do
+for target in NetFlowV5 NetFlowV9 IPFIX SFlow CapturedPacket; do
     dir="$OUT/$target"
     mkdir -p "$dir/corpus"
+    sources=("${SOURCES[@]}")
+    [ "$target" != CapturedPacket ] || sources=("${CAPTURE_SOURCES[@]}")
     swiftc -O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name netmond \
-        -module-name "${target}Fuzz" "${SOURCES[@]}" "$ROOT/Fuzz/${target}Fuzz.swift" -o "$dir/fuzzer"
+        -module-name "${target}Fuzz" "${sources[@]}" "$ROOT/Fuzz/${target}Fuzz.swift" -o "$dir/fuzzer"
     cp "$OUT"/seeds/"$target"/* "$dir/corpus/" 2>/dev/null || true
     echo "== $target: ${SECONDS_PER_TARGET}s"
     if ! (cd "$dir" && ./fuzzer -max_total_time="$SECONDS_PER_TARGET" -max_len=65535 -timeout=5 \

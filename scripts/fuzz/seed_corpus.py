@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the UDP payloads of the fixture export captures as libFuzzer seed files.
+"""Write the UDP payloads of the fixture export captures (and frames of the packet fixture) as
+libFuzzer seed files.
 
 Usage: seed_corpus.py FIXTURE_DIR OUT_DIR  (writes OUT_DIR/<Target>/<capture>-<n>)
 """
@@ -34,8 +35,25 @@ def udp_payloads(path):
             yield ip[48:]
 
 
+def frames(path):
+    data = open(path, "rb").read()
+    endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    offset = 24
+    while offset + 16 <= len(data):
+        length = struct.unpack(endian + "I", data[offset + 8:offset + 12])[0]
+        yield data[offset + 16:offset + 16 + length]
+        offset += 16 + length
+
+
 def main():
     fixtures, out = sys.argv[1], sys.argv[2]
+    # CapturedPacket: a link-type byte (0: Ethernet) and a frame of the packet fixture, every 10th.
+    os.makedirs(os.path.join(out, "CapturedPacket"), exist_ok=True)
+    mixed = os.path.join(fixtures, "..", "pcap", "mixed-300.pcap")
+    for n, frame in enumerate(frames(mixed)):
+        if n % 10 == 0:
+            with open(os.path.join(out, "CapturedPacket", "mixed-%d" % n), "wb") as handle:
+                handle.write(b"\x00" + frame)
     for capture, target in TARGETS.items():
         os.makedirs(os.path.join(out, target), exist_ok=True)
         for n, payload in enumerate(udp_payloads(os.path.join(fixtures, capture + ".pcap"))):

@@ -16,6 +16,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var auth: AuthConfiguration
     /// The time-series engine: rollups, retention, compression, disk budget (`timeseries:`).
     public var timeSeries: TimeSeriesConfiguration
+    /// Live packet captures turned into flows (`capture:`, default none).
+    public var capture: CaptureConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
@@ -26,7 +28,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
         flows: FlowConfiguration = .init(),
         flowStorage: FlowStorageConfiguration = .init(),
         auth: AuthConfiguration = .init(),
-        timeSeries: TimeSeriesConfiguration = .init()
+        timeSeries: TimeSeriesConfiguration = .init(),
+        capture: CaptureConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
@@ -37,6 +40,7 @@ public struct NetmondConfiguration: Sendable, Equatable {
         self.flowStorage = flowStorage
         self.auth = auth
         self.timeSeries = timeSeries
+        self.capture = capture
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -123,6 +127,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.flowStorage = mapping["flow_storage"].map(FlowStorageConfiguration.init) ?? .init()
         self.auth = mapping["auth"].map(AuthConfiguration.init) ?? .init()
         self.timeSeries = mapping["timeseries"].map(TimeSeriesConfiguration.init) ?? .init()
+        self.capture = mapping["capture"].map(CaptureConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -137,6 +142,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("flow_storage", self.flowStorage.configTree),
             ("auth", self.auth.configTree),
             ("timeseries", self.timeSeries.configTree),
+            ("capture", self.capture.configTree),
         ])
     }
 }

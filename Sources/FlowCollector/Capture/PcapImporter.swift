@@ -1,0 +1,226 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(NetmonCore)
+import NetmonCore
+#endif
+
+/// Reads a pcap or pcapng file in one pass, in bounded memory, and either builds flows from its
+/// packets (``Mode/packets``) or decodes the NetFlow/IPFIX/sFlow exports captured in it
+/// (``Mode/flows``: UDP datagrams to a collector port), summarising the flows and handing them to a
+/// sink in batches.
+public struct PcapImporter {
+    /// How packets become flows.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Packets → flows through a ``FlowTable``.
+        case packets
+        /// Captured export datagrams → records through the collector's decoders.
+        case flows
+    }
+
+    /// Where the reading is, for a progress display.
+    public struct Progress: Sendable {
+        public var packets: UInt64
+        /// Bytes of the file read so far, and its size (0 when unknown).
+        public var position: Int64
+        public var fileBytes: Int64
+        public var elapsedSeconds: Double
+    }
+
+    public var mode: Mode = .packets
+    /// Timeouts and bounds of the flow table (``Mode/packets``).
+    public var table = FlowTable.Configuration()
+    /// UDP destination ports whose datagrams are exports, and their decoders (``Mode/flows``).
+    public var collectorPorts: [UInt16: FlowConfiguration.ListenerProtocol] = [
+        2055: .netflow, 9995: .netflow, 9996: .netflow, 4739: .ipfix, 6343: .sflow,
+    ]
+    /// Entries of the top-talker and top-port lists.
+    public var topCount = 10
+    /// Called about every 100,000 packets.
+    public var progress: ((Progress) -> Void)?
+    /// Receives the flows in batches (e.g. the flow writer); returns false when it dropped them.
+    public var sink: (([FlowRecord]) -> Bool)?
+
+    public init(mode: Mode = .packets) {
+        self.mode = mode
+    }
+
+    /// Reads the file. Throws only when the file cannot be opened or is not a capture; a file that
+    /// ends mid-packet or has an impossible record header stops the reading, and the summary says
+    /// why in ``ImportSummary/fileError``.
+    public func run(path: String) throws(CaptureError) -> ImportSummary {
+        let handle = try PcapHandle.openFile(path)
+        let started = Self.monotonicSeconds()
+        var accumulator = Accumulator(topLimit: 20_000)
+        accumulator.summary.file = path
+        accumulator.summary.mode = self.mode.rawValue
+        accumulator.summary.fileBytes = Self.fileSize(path)
+        switch self.mode {
+        case .packets: self.buildFlows(handle, into: &accumulator, started: started)
+        case .flows: self.decodeExports(handle, into: &accumulator, started: started)
+        }
+        accumulator.finish(top: self.topCount)
+        accumulator.summary.elapsedSeconds = Self.monotonicSeconds() - started
+        return accumulator.summary
+    }
+
+    private func buildFlows(_ handle: PcapHandle, into accumulator: inout Accumulator, started: Double) {
+        let table = FlowTable(configuration: self.table)
+        let builder = PacketFlowBuilder(table: table, linkType: handle.linkType)
+        var packets: UInt64 = 0
+        while true {
+            do {
+                let result = try handle.next { microseconds, _, bytes in
+                    builder.add(bytes, microseconds: microseconds)
+                }
+                guard case .packet = result else { break }
+            } catch {
+                accumulator.summary.fileError = error.message
+                break
+            }
+            packets += 1
+            if table.pendingExpired >= 4096 { self.handOn(table.takeExpired(), into: &accumulator) }
+            if packets % 100_000 == 0 { self.report(handle, packets: packets, started: started, accumulator) }
+        }
+        self.handOn(table.takeExpired(), into: &accumulator)
+        while table.count > 0 {
+            table.drain(maximum: 4096)
+            self.handOn(table.takeExpired(), into: &accumulator)
+        }
+        let counters = builder.counters
+        accumulator.summary.packetsRead = packets
+        accumulator.summary.laterFragments = counters.laterFragments
+        accumulator.summary.drops.notIP = counters.notIP
+        accumulator.summary.drops.truncated = counters.truncated
+        accumulator.summary.drops.malformed = counters.malformed
+        accumulator.summary.drops.evictedFlows = table.statistics.evicted
+    }
+
+    private func decodeExports(_ handle: PcapHandle, into accumulator: inout Accumulator, started: Double) {
+        var processors: [FlowConfiguration.ListenerProtocol: FlowDatagramProcessor] = [:]
+        var packet = CapturedPacket()
+        var packets: UInt64 = 0
+        while true {
+            var records: [FlowRecord] = []
+            do {
+                let result = try handle.next { microseconds, _, bytes in
+                    let status = CapturedPacketDecoder.decode(bytes, linkType: handle.linkType, into: &packet)
+                    guard status == .decoded, packet.key.ipProtocol == 17, packet.payloadEnd > packet.payloadStart,
+                        let listener = self.collectorPorts[packet.key.destinationPort]
+                    else {
+                        accumulator.summary.drops.notExport += 1
+                        return
+                    }
+                    let payload = Array(bytes[packet.payloadStart..<packet.payloadEnd])
+                    var processor = processors[listener] ?? FlowDatagramProcessor(protocol: listener)
+                    let decoded = processor.process(
+                        payload,
+                        from: packet.key.sourceAddress,
+                        now: microseconds / 1000
+                    )
+                    processors[listener] = processor
+                    if decoded.error != nil { accumulator.summary.drops.undecodableDatagrams += 1 }
+                    records = decoded.records
+                }
+                guard case .packet = result else { break }
+            } catch {
+                accumulator.summary.fileError = error.message
+                break
+            }
+            packets += 1
+            if !records.isEmpty { self.handOn(records, into: &accumulator) }
+            if packets % 100_000 == 0 { self.report(handle, packets: packets, started: started, accumulator) }
+        }
+        accumulator.summary.packetsRead = packets
+    }
+
+    private func handOn(_ records: [FlowRecord], into accumulator: inout Accumulator) {
+        guard !records.isEmpty else { return }
+        for record in records { accumulator.add(record) }
+        if let sink = self.sink {
+            if sink(records) {
+                accumulator.summary.stored += UInt64(records.count)
+            } else {
+                accumulator.summary.storeDropped += UInt64(records.count)
+            }
+        }
+    }
+
+    private func report(_ handle: PcapHandle, packets: UInt64, started: Double, _ accumulator: Accumulator) {
+        guard let progress = self.progress else { return }
+        progress(
+            Progress(
+                packets: packets,
+                position: handle.filePosition() ?? 0,
+                fileBytes: accumulator.summary.fileBytes,
+                elapsedSeconds: Self.monotonicSeconds() - started
+            )
+        )
+    }
+
+    private static let epoch = ContinuousClock.now
+
+    static func monotonicSeconds() -> Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - Self.epoch).components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    private static func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+}
+
+/// Totals and bounded top lists of the flows of one import.
+private struct Accumulator {
+    struct PortKey: Hashable, Sendable {
+        var ipProtocol: UInt8
+        var port: UInt16
+    }
+
+    var summary = ImportSummary()
+    var talkers: TopCounter<IPAddress>
+    var ports: TopCounter<PortKey>
+
+    init(topLimit: Int) {
+        self.talkers = TopCounter(limit: topLimit)
+        self.ports = TopCounter(limit: topLimit)
+    }
+
+    mutating func add(_ record: FlowRecord) {
+        self.summary.flows += 1
+        self.summary.packets += record.packets
+        self.summary.bytes += record.bytes
+        if self.summary.firstSeen == 0 || record.firstSwitched < self.summary.firstSeen {
+            self.summary.firstSeen = record.firstSwitched
+        }
+        self.summary.lastSeen = max(self.summary.lastSeen, record.lastSwitched)
+        self.talkers.add(record.sourceAddress, bytes: record.bytes, packets: record.packets)
+        self.ports.add(
+            PortKey(ipProtocol: record.ipProtocol, port: record.destinationPort),
+            bytes: record.bytes,
+            packets: record.packets
+        )
+    }
+
+    mutating func finish(top: Int) {
+        self.summary.topTalkers = self.talkers.top(top).map {
+            .init(
+                address: $0.key.description,
+                bytes: $0.totals.bytes,
+                packets: $0.totals.packets,
+                flows: $0.totals.flows
+            )
+        }
+        self.summary.topPorts = self.ports.top(top).map {
+            .init(
+                protocol: $0.key.ipProtocol,
+                port: $0.key.port,
+                bytes: $0.totals.bytes,
+                packets: $0.totals.packets,
+                flows: $0.totals.flows
+            )
+        }
+        self.summary.topApproximate = self.talkers.isApproximate || self.ports.isApproximate
+    }
+}

@@ -1,0 +1,105 @@
+import FlowCollector
+import Foundation
+import Logging
+import NetmonCore
+import NetmonTesting
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--as flows`: the NetFlow/IPFIX/sFlow datagrams captured in a file give the records the UDP
+/// collector's decoders give for the same datagrams (the committed captures of softflowd and pmacct
+/// exports, whose records are checked against tshark in OracleTests).
+@Suite("pcap import of captured exports", .serialized)
+struct PcapImportExportsTests {
+    @Test(
+        "Captured exports decode to the collector's records",
+        arguments: Fixtures.cflowCaptures + Fixtures.sflowCaptures
+    )
+    func sameAsCollector(capture: String) throws {
+        let path = RepositoryPaths.file("Tests/Fixtures/flows/\(capture).pcap")
+        var records: [FlowRecord] = []
+        var importer = PcapImporter(mode: .flows)
+        let datagrams = try Fixtures.datagrams(capture)
+        // The captures were taken on whatever port the exporter used: treat each as a collector port.
+        importer.collectorPorts = Dictionary(
+            datagrams.map {
+                ($0.destinationPort, capture.contains("sflow") ? FlowConfiguration.ListenerProtocol.sflow : .netflow)
+            }
+        ) { first, _ in first }
+        importer.sink = { batch in
+            records += batch
+            return true
+        }
+        let summary = try importer.run(path: path)
+        let expected = try FixtureDecoding.decode(capture).records.map(\.record)
+        #expect(!expected.isEmpty)
+        #expect(records == expected)
+        #expect(summary.flows == UInt64(expected.count))
+        #expect(summary.drops.undecodableDatagrams == 0)
+        #expect(summary.packets == expected.reduce(0) { $0 + $1.packets })
+    }
+
+    @Test("softflowd exporting to the UDP collector, captured on lo by tcpdump, imported: the same records")
+    func liveExportCapture() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pcap-export-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let collected = Mutex<[FlowRecord]>([])
+        let bound = AsyncStream.makeStream(of: Int.self)
+        let service = FlowListenerService(
+            configuration: FlowConfiguration(listeners: [.init(protocol: .netflow, address: "127.0.0.1", port: 0)]),
+            sink: { batch in
+                collected.withLock { $0 += batch }
+                return true
+            },
+            logger: Logger(label: "test.flows"),
+            onBound: { _, port in bound.continuation.yield(port) }
+        )
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        var ports = bound.stream.makeAsyncIterator()
+        let port = try #require(await ports.next())
+        let capture = directory.appendingPathComponent("export.pcap").path
+        let tcpdump = try ChildProcess(
+            executable: "/usr/bin/tcpdump",
+            arguments: ["-i", "lo", "-n", "-U", "-s", "0", "-w", capture, "udp", "dst", "port", "\(port)"],
+            directory: directory
+        )
+        let ready = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < ready && !tcpdump.stderr.contains("listening on") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try Lab.script("flows.sh", "replay", RepositoryPaths.file("Tests/Fixtures/pcap/mixed-300.pcap"), "9", "\(port)")
+        var previous = -1
+        var stableSince = ContinuousClock.now
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            let count = collected.withLock { $0.count }
+            if count != previous {
+                previous = count
+                stableSince = .now
+            } else if count > 0 && ContinuousClock.now - stableSince >= .seconds(1) {
+                break
+            }
+        }
+        tcpdump.send(SIGTERM)
+        #expect(await tcpdump.waitForExit(timeout: .seconds(10)) != nil)
+        var imported: [FlowRecord] = []
+        var importer = PcapImporter(mode: .flows)
+        importer.collectorPorts = [UInt16(port): .netflow]
+        importer.sink = { batch in
+            imported += batch
+            return true
+        }
+        let summary = try importer.run(path: capture)
+        let received = collected.withLock { $0 }
+        #expect(received.count >= 300)
+        #expect(summary.drops.undecodableDatagrams == 0 && summary.drops.notExport == 0)
+        #expect(imported == received)
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Runs offline flow builders on the same pcap and reports wall time, CPU time and peak RSS of each
+(os.wait4 rusage, which includes the processes each tool forks and waits for).
+
+Usage: pcap-run.py NETMOND PCAP CONCURRENT_PCAP SMALL_PCAP WORKDIR
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(argv, cwd=None):
+    # Output to a file, not a pipe: softflowd -D logs every flow and would block on a full pipe.
+    # Peak RSS from /usr/bin/time: a child forked from this Python process inherits its RSS
+    # high-water mark across exec, so wait4's ru_maxrss would report Python's, not the tool's.
+    with tempfile.TemporaryFile() as log, tempfile.NamedTemporaryFile(mode="r") as peak:
+        started = time.monotonic()
+        child = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak.name] + argv, cwd=cwd,
+                                 stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.monotonic() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        err = log.read().decode(errors="replace")
+        peak_kb = int((peak.read().strip().splitlines() or ["0"])[-1])
+    if child.returncode != 0:
+        print("  !! %s exited %d: %s" % (argv[0], child.returncode, err.strip()[-400:]))
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb * 1024
+
+
+def free_udp_port():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    return sock, port
+
+
+def main():
+    netmond, pcap, concurrent, small, work = sys.argv[1:6]
+    packets = int(subprocess.run(["capinfos", "-M", "-c", "-T", pcap], capture_output=True, text=True)
+                  .stdout.strip().splitlines()[-1].split("\t")[-1])
+    print("file: %s, %d packets, %d bytes" % (pcap, packets, os.path.getsize(pcap)))
+    # A UDP sink the exporting tools send to (a bound socket nobody reads: no ICMP errors; the
+    # kernel drops what overflows its buffer).
+    sink, port = free_udp_port()
+    os.makedirs(work, exist_ok=True)
+    pmacct_conf = os.path.join(work, "pmacctd.conf")
+    with open(pmacct_conf, "w") as handle:
+        handle.write(
+            "pcap_savefile: %s\nplugins: nfprobe\nnfprobe_receiver: 127.0.0.1:%d\nnfprobe_version: 9\n"
+            "nfprobe_timeouts: general=15:maxlife=60:expint=1\nnfprobe_maxflows: 2000000\n"
+            "aggregate: src_host,dst_host,src_port,dst_port,proto,tos\nlogfile: %s\n"
+            % (pcap, port, os.path.join(work, "pmacctd.log")))
+    nfdir = os.path.join(work, "nfpcapd")
+    shutil.rmtree(nfdir, ignore_errors=True)
+    os.makedirs(nfdir)
+    tools = [
+        ("netmond import", [netmond, "import", pcap, "--format", "json", "--max-flows", "2000000"]),
+        ("softflowd -r", ["softflowd", "-D", "-a", "-v", "9", "-m", "2000000", "-r", pcap,
+                          "-n", "127.0.0.1:%d" % port, "-p", os.path.join(work, "softflowd.pid"),
+                          "-t", "maxlife=60", "-t", "general=15", "-t", "expint=1"]),
+        ("nfpcapd -r", ["nfpcapd", "-r", pcap, "-w", nfdir, "-e", "60,15", "-B", "2000000"]),
+        ("pmacctd -I (nfprobe)", ["pmacctd", "-f", pmacct_conf]),
+    ]
+    results = []
+    for name, argv in tools:
+        if shutil.which(argv[0]) is None and not os.path.exists(argv[0]):
+            print("  %-22s not installed" % name)
+            continue
+        wall, cpu, rss = run(argv)
+        results.append((name, wall, cpu, rss))
+        print("  %-22s %6.2f s wall  %6.2f s CPU  %8.0f packets/s  %6.0f ns CPU/packet  peak RSS %5.0f MB"
+              % (name, wall, cpu, packets / wall, cpu * 1e9 / packets, rss / 1e6))
+    sink.close()
+    peers = [r for r in results if not r[0].startswith("netmond")]
+    ours = [r for r in results if r[0].startswith("netmond")]
+    if ours and peers:
+        fastest = min(peers, key=lambda r: r[1])
+        print("netmond vs fastest peer (%s): %.2fx packets/s, %.2fx less CPU per packet"
+              % (fastest[0], fastest[1] / ours[0][1], min(p[2] for p in peers) / ours[0][2]))
+
+    # Memory per flow: peak RSS importing CONCURRENT (1,000,000 one-packet flows, all alive at the
+    # end) minus peak RSS importing SMALL, divided by the flows.
+    flows = int(subprocess.run(["capinfos", "-M", "-c", "-T", concurrent], capture_output=True, text=True)
+                .stdout.strip().splitlines()[-1].split("\t")[-1])
+    _, _, base = run([netmond, "import", small, "--format", "json", "--max-flows", str(flows)])
+    _, _, full = run([netmond, "import", concurrent, "--format", "json", "--max-flows", str(flows),
+                      "--inactive-timeout", "600", "--active-timeout", "600"])
+    print("netmond with %d concurrent flows: peak RSS %.0f MB, baseline %.0f MB: %.1f bytes per flow"
+          % (flows, full / 1e6, base / 1e6, (full - base) / flows))
+
+
+if __name__ == "__main__":
+    main()
