@@ -66,6 +66,7 @@ curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: appli
 
 echo "api-contract: schemathesis against http://127.0.0.1:$PORT/api/v1/openapi.json ($EXAMPLES examples per operation)"
 status=0
+cd "$WORK"   # schemathesis keeps its cache in the working directory
 "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \

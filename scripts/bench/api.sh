@@ -62,6 +62,7 @@ DEVICES="$API/devices?limit=100"
 SERIES="$API/series?ids=1&from=$FROM&to=$NOW_MS&step=60000"
 
 mkdir -p "$WORK/www" "$WORK/nginx"
+chmod 755 "$WORK" "$WORK/www"   # nginx workers (nobody) read the static files
 curl -fsS -H "Authorization: Bearer $TOKEN" "$DEVICES" > "$WORK/www/devices.json"
 curl -fsS -H "Authorization: Bearer $TOKEN" "$SERIES" > "$WORK/www/series.json"
 python3 - "$WORK/www" <<'PY'

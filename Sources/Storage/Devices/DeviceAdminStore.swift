@@ -1,6 +1,7 @@
 import Foundation
 internal import GRDB
 public import NetmonCore
+import Synchronization
 
 /// Devices as the API manages them: paged lists per organisation, creation, changes and deletion
 /// with their SNMP settings, and the devices the poller must add to those of the config file.
@@ -200,11 +201,52 @@ public struct DeviceAdminStore: Sendable {
         }
     }
 
+    /// Parsed SNMP settings by their stored JSON: lists decode each distinct text once.
+    private static let settingsCache = Mutex<[String: SNMPDeviceSettings]>([:])
+
+    static func settings(_ text: String?) -> SNMPDeviceSettings? {
+        guard let text else { return nil }
+        if let cached = Self.settingsCache.withLock({ $0[text] }) { return cached }
+        guard let settings = StoredSNMPSettings.decode(text) else { return nil }
+        Self.settingsCache.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[text] = settings
+        }
+        return settings
+    }
+
+    static func tags(_ text: String?) -> [String] {
+        guard let text, text != "[]" else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+
+    /// A device row, read by column (cheaper than Codable decoding on list pages).
+    static func record(_ row: Row) -> DeviceRecord {
+        var record = DeviceRecord(
+            id: row["id"],
+            name: row["name"],
+            address: row["address"],
+            port: row["port"],
+            snmpVersion: DeviceRecord.SNMPVersion(rawValue: row["snmp_version"]) ?? .v2c,
+            pollIntervalSeconds: row["poll_interval_s"],
+            tags: Self.tags(row["tags"]),
+            createdAt: row["created_at"],
+            updatedAt: row["updated_at"]
+        )
+        record.sysDescr = row["sys_descr"]
+        record.sysObjectID = row["sys_object_id"]
+        record.sysName = row["sys_name"]
+        record.sysLocation = row["sys_location"]
+        record.sysContact = row["sys_contact"]
+        record.discoveredAt = row["discovered_at"]
+        return record
+    }
+
     static func summary(_ row: Row) throws -> DeviceSummary {
         DeviceSummary(
-            record: try DeviceRecord(row: row),
+            record: Self.record(row),
             organisationID: row["organisation_id"],
-            settings: StoredSNMPSettings.decode(row["snmp_settings"]),
+            settings: Self.settings(row["snmp_settings"]),
             reachable: row["st_reachable"],
             lastPollAt: row["st_last_poll_at"],
             lastSuccessAt: row["st_last_success_at"],

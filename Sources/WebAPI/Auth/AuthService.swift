@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import NetmonCore
 import Storage
+import Synchronization
 
 /// Logins, token rotation, API keys and password hashing: the decisions of authentication, over
 /// the account and credential stores.
@@ -30,6 +31,9 @@ public final class AuthService: Sendable {
     let limiter: LoginRateLimiter
     let configuration: AuthConfiguration
     private let unknownUserHash: String
+    /// When activity (last request, key use) was last written, per user or key: written at most
+    /// once a minute, so authenticated reads do not each take the database's write lock.
+    private let activityWritten = Mutex<[String: Int64]>([:])
     private let logger: Logger
 
     /// Loads (or creates) the signing key and prepares the stores.
@@ -164,12 +168,25 @@ public final class AuthService: Sendable {
 
     // MARK: Authenticating requests
 
+    /// Whether the activity of `key` is due to be written at `now` (once a minute), marking it so.
+    private func activityDue(_ key: String, now: Int64) -> Bool {
+        self.activityWritten.withLock { written in
+            if let last = written[key], last > now - 60_000 { return false }
+            if written.count >= 100_000 { written.removeAll() }
+            written[key] = now
+            return true
+        }
+    }
+
     /// The principal of an access token, or nil.
     func principal(accessToken: String, method: Principal.Method) async throws -> Principal? {
         guard let userID = await self.tokens.verify(accessToken),
             let user = try await self.accounts.user(id: userID), !user.disabled
         else { return nil }
-        try await self.accounts.recordRequest(userID: user.id, at: Self.now())
+        let now = Self.now()
+        if self.activityDue("user:\(user.id)", now: now) {
+            try await self.accounts.recordRequest(userID: user.id, at: now)
+        }
         return Principal(user: user, role: user.role, method: method, apiKeyID: nil)
     }
 
@@ -190,8 +207,10 @@ public final class AuthService: Sendable {
         guard key.revokedAt == nil, key.expiresAt.map({ $0 > now }) ?? true,
             let user = try await self.accounts.user(id: key.userID), !user.disabled
         else { return nil }
-        try await self.credentials.recordAPIKeyUse(id: key.id, at: now)
-        try await self.accounts.recordRequest(userID: user.id, at: now)
+        if self.activityDue("key:\(key.id)", now: now) {
+            try await self.credentials.recordAPIKeyUse(id: key.id, at: now)
+            try await self.accounts.recordRequest(userID: user.id, at: now)
+        }
         return Principal(user: user, role: min(key.role, user.role), method: .apiKey, apiKeyID: key.id)
     }
 

@@ -9,6 +9,16 @@ struct DeviceRoutes {
     let devices: DeviceAdminStore
     let snmp: SNMPConfiguration
     let onDeviceChange: @Sendable (DeviceChange) -> Void
+    /// The config file's devices' settings, by name.
+    let configuredSettings: [String: SNMPDeviceSettings]
+
+    init(devices: DeviceAdminStore, snmp: SNMPConfiguration, onDeviceChange: @escaping @Sendable (DeviceChange) -> Void)
+    {
+        self.devices = devices
+        self.snmp = snmp
+        self.onDeviceChange = onDeviceChange
+        self.configuredSettings = Dictionary(snmp.devices.map { ($0.name, $0.settings) }) { first, _ in first }
+    }
 
     struct SNMPBody: Decodable {
         var version: String?
@@ -165,7 +175,7 @@ struct DeviceRoutes {
     }
 
     private var configured: [String: SNMPDeviceSettings] {
-        Dictionary(self.snmp.devices.map { ($0.name, $0.settings) }) { first, _ in first }
+        self.configuredSettings
     }
 
     private func encode(_ device: DeviceSummary) -> JSONValue {
