@@ -1,3 +1,4 @@
+import Alerting
 import FlowCollector
 import Logging
 import NetmonCore
@@ -80,14 +81,30 @@ struct Daemon {
             logger: self.logger
         )
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: writer, serviceName: "storage-writer"),
+            .init(service: flowWriter, serviceName: "flow-writer"),
+            .init(service: poller, serviceName: "snmp-poller"),
+            .init(service: flowListeners, serviceName: "flow-listeners"),
+        ]
+        if self.configuration.alerting.enabled {
+            let alerting = self.configuration.alerting
+            services.append(
+                .init(
+                    service: AlertDispatcher(database: database, configuration: alerting, logger: self.logger),
+                    serviceName: "alert-dispatcher"
+                )
+            )
+            services.append(
+                .init(
+                    service: AlertEvaluator(database: database, configuration: alerting, logger: self.logger),
+                    serviceName: "alert-evaluator"
+                )
+            )
+        }
+        services.append(.init(service: http, serviceName: "http"))
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: writer, serviceName: "storage-writer"),
-                .init(service: flowWriter, serviceName: "flow-writer"),
-                .init(service: poller, serviceName: "snmp-poller"),
-                .init(service: flowListeners, serviceName: "flow-listeners"),
-                .init(service: http, serviceName: "http"),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
         )

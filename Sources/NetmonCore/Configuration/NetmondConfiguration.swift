@@ -12,6 +12,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var flows: FlowConfiguration
     /// Flow storage: raw and per-minute retention, top keys, writer queue (`flow_storage:`).
     public var flowStorage: FlowStorageConfiguration
+    /// Alerting: evaluation, delivery, SSRF allowance, SMTP and seeded rules (`alerting:`).
+    public var alerting: AlertingConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
@@ -20,7 +22,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
         storage: StorageConfiguration = .init(),
         snmp: SNMPConfiguration = .init(),
         flows: FlowConfiguration = .init(),
-        flowStorage: FlowStorageConfiguration = .init()
+        flowStorage: FlowStorageConfiguration = .init(),
+        alerting: AlertingConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
@@ -29,6 +32,7 @@ public struct NetmondConfiguration: Sendable, Equatable {
         self.snmp = snmp
         self.flows = flows
         self.flowStorage = flowStorage
+        self.alerting = alerting
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -105,6 +109,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.snmp = mapping["snmp"].map(SNMPConfiguration.init) ?? .init()
         self.flows = mapping["flows"].map(FlowConfiguration.init) ?? .init()
         self.flowStorage = mapping["flow_storage"].map(FlowStorageConfiguration.init) ?? .init()
+        self.alerting = mapping["alerting"].map(AlertingConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -117,6 +122,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("snmp", self.snmp.configTree),
             ("flows", self.flows.configTree),
             ("flow_storage", self.flowStorage.configTree),
+            ("alerting", self.alerting.configTree),
         ])
     }
 }
