@@ -82,24 +82,27 @@ public struct DestinationResolver: Sendable {
         var result: [IPAddress] = []
         var cursor: UnsafeMutablePointer<addrinfo>? = list
         while let entry = cursor {
-            if let address = entry.pointee.ai_addr {
-                switch Int32(address.pointee.sa_family) {
-                case AF_INET:
-                    let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-                    result.append(.v4(UInt32(bigEndian: v4)))
-                case AF_INET6:
-                    let bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                        withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
-                    }
-                    if let v6 = IPAddress(bytes: bytes) { result.append(v6) }
-                default:
-                    break
-                }
+            if let address = entry.pointee.ai_addr, let ip = Self.address(UnsafeRawPointer(address)) {
+                result.append(ip)
             }
             cursor = entry.pointee.ai_next
         }
         var seen: Set<IPAddress> = []
         return result.filter { seen.insert($0).inserted }
+    }
+
+    /// The IP address in a Linux `sockaddr` (family at offset 0; `sockaddr_in` address at offset
+    /// 4, `sockaddr_in6` address at offset 8, both in network order), or nil for other families.
+    static func address(_ socketAddress: UnsafeRawPointer) -> IPAddress? {
+        let family = Int32(socketAddress.loadUnaligned(as: UInt16.self))
+        switch family {
+        case AF_INET:
+            return IPAddress(bytes: UnsafeRawBufferPointer(start: socketAddress + 4, count: 4))
+        case AF_INET6:
+            return IPAddress(bytes: UnsafeRawBufferPointer(start: socketAddress + 8, count: 16))
+        default:
+            return nil
+        }
     }
 
     /// The addresses of this box's interfaces (refused as destinations unless allowed).
@@ -110,19 +113,8 @@ public struct DestinationResolver: Sendable {
         defer { freeifaddrs(list) }
         var cursor: UnsafeMutablePointer<ifaddrs>? = list
         while let entry = cursor {
-            if let address = entry.pointee.ifa_addr {
-                switch Int32(address.pointee.sa_family) {
-                case AF_INET:
-                    let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-                    result.insert(.v4(UInt32(bigEndian: v4)))
-                case AF_INET6:
-                    let bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                        withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
-                    }
-                    if let v6 = IPAddress(bytes: bytes) { result.insert(v6) }
-                default:
-                    break
-                }
+            if let address = entry.pointee.ifa_addr, let ip = Self.address(UnsafeRawPointer(address)) {
+                result.insert(ip)
             }
             cursor = entry.pointee.ifa_next
         }
