@@ -80,7 +80,9 @@ public final class AlertEvaluator: Service, Sendable {
 
         // Findings, and rows for targets seen breaching for the first time.
         var existing: [String: StoredAlert] = [:]
-        for alert in try await self.alerts.alerts() { existing["\(alert.ruleID)|\(alert.targetKey)"] = alert }
+        for alert in try await self.alerts.alerts(limit: Int.max) {
+            existing["\(alert.ruleID)|\(alert.targetKey)"] = alert
+        }
         var findings: [(AlertRule, RuleFinding)] = []
         var missing: [(ruleID: Int64, targetKey: String, deviceID: Int64?, interfaceID: Int64?)] = []
         for rule in rules {

@@ -91,7 +91,8 @@ public struct AlertDefinitionStore: Sendable {
     }
 
     /// Writes the definitions from the configuration file: inserted or updated by name and marked
-    /// seeded. Definitions made through the API are left alone.
+    /// seeded; seeded definitions no longer in the file are deleted. Definitions made through the
+    /// API are left alone.
     public func seed(
         _ kind: AlertDefinitionKind,
         _ definitions: [(name: String, definition: String)],
@@ -99,7 +100,15 @@ public struct AlertDefinitionStore: Sendable {
     )
         async throws
     {
+        let names = String(decoding: try JSONEncoder().encode(definitions.map(\.name)), as: UTF8.self)
         try await self.database.pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM \(kind.rawValue) WHERE seeded = 1
+                        AND name NOT IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [names]
+            )
             for (name, definition) in definitions {
                 try db.execute(
                     sql: """
