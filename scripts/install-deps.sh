@@ -22,6 +22,8 @@ APT_PACKAGES=(
   libsnmp-dev libpcap-dev libsqlite3-dev pkg-config sqlite3
   # lab peers and tools
   snmpd snmp softflowd nfdump pmacct fprobe tshark tcpreplay iproute2 procps psmisc curl openssl
+  # peer of the alerting benchmark (rule evaluation)
+  prometheus
   # python for snmpsim / scapy
   python3 python3-venv python3-gdbm
 )

@@ -36,3 +36,7 @@ done
 echo "alerting-bench: $(nproc) cores, $(date -u +%FT%TZ), rules=$rules series=$series cycles=$cycles trials=$trials interval=${interval}ms"
 timeout 1800 "$BIN" "$WORK" "http://127.0.0.1:$PORT/hook" "$WORK/receiver.log" \
   "$rules" "$series" "$cycles" "$trials" "$interval"
+if command -v prometheus >/dev/null; then
+  echo "peer: Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}') on the same rule set and series"
+  timeout 900 scripts/bench/alerting-prometheus.sh "$rules" "$series"
+fi
