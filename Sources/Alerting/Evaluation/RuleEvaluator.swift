@@ -9,6 +9,13 @@ public struct RuleEvaluator: Sendable {
     private let interfaces: [Int64: InterfaceFacts]
     private let seriesByMetric: [String: [SeriesFacts]]
     private let interfaceSeries: [InterfaceMetric: SeriesFacts]
+    private let seriesByDeviceMetric: [DeviceMetric: [SeriesFacts]]
+    private let deviceIDsByName: [String: Int64]
+
+    private struct DeviceMetric: Hashable {
+        var deviceID: Int64
+        var metric: String
+    }
 
     private struct InterfaceMetric: Hashable {
         var interfaceID: Int64
@@ -26,6 +33,11 @@ public struct RuleEvaluator: Sendable {
             interfaceSeries[InterfaceMetric(interfaceID: interfaceID, metric: series.metric)] = series
         }
         self.interfaceSeries = interfaceSeries
+        self.seriesByDeviceMetric = Dictionary(
+            grouping: snapshot.series.filter { $0.deviceID != nil },
+            by: { DeviceMetric(deviceID: $0.deviceID!, metric: $0.metric) }
+        )
+        self.deviceIDsByName = Dictionary(snapshot.devices.map { ($0.name, $0.id) }) { first, _ in first }
     }
 
     /// The device with `id`, if known.
@@ -35,39 +47,48 @@ public struct RuleEvaluator: Sendable {
     public func interface(_ id: Int64) -> InterfaceFacts? { self.interfaces[id] }
 
     /// The findings of `rule`, one per target in its scope that has data.
-    public func evaluate(_ rule: AlertRule) -> [RuleFinding] {
+    ///
+    /// With `tracked` set, a series or interface whose observation is not `breaching` and whose
+    /// target key is not in `tracked` (it has no alert to update) is left out: the evaluator
+    /// passes the keys of the rule's existing alerts, so thousands of healthy targets cost no
+    /// finding.
+    public func evaluate(_ rule: AlertRule, tracked: Set<String>? = nil) -> [RuleFinding] {
         switch rule.condition {
         case .threshold(let condition):
-            return self.seriesFindings(rule, metric: condition.metric) { series in
+            return self.seriesFindings(rule, tracked, metric: condition.metric) { series in
                 let values = self.window(series.id, condition.windowMilliseconds)
                 guard let value = condition.aggregate.apply(values) else { return nil }
                 return (
                     condition.observe(value),
                     value,
-                    "\(condition.metric) \(condition.aggregate.rawValue) over \(Self.span(condition.windowMilliseconds))"
-                        + " = \(Self.format(value)) (threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold)))"
+                    {
+                        "\(condition.metric) \(condition.aggregate.rawValue) over \(Self.span(condition.windowMilliseconds))"
+                            + " = \(Self.format(value)) (threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold)))"
+                    }
                 )
             }
         case .rateOfChange(let condition):
-            return self.seriesFindings(rule, metric: condition.metric) { series in
+            return self.seriesFindings(rule, tracked, metric: condition.metric) { series in
                 let samples = self.windowSamples(series.id, condition.windowMilliseconds).filter { !$0.value.isNaN }
                 guard let first = samples.first, let last = samples.last, last.time > first.time else { return nil }
                 let perMinute = (last.value - first.value) / (Double(last.time - first.time) / 60_000)
                 return (
                     condition.observe(perMinute),
                     perMinute,
-                    "\(condition.metric) changes by \(Self.format(perMinute))/min "
-                        + "(threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold)))"
+                    {
+                        "\(condition.metric) changes by \(Self.format(perMinute))/min "
+                            + "(threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold)))"
+                    }
                 )
             }
         case .absence(let metric, let window):
-            return self.seriesFindings(rule, metric: metric) { series in
+            return self.seriesFindings(rule, tracked, metric: metric) { series in
                 guard let latest = self.snapshot.latest[series.id] else { return nil }
                 let age = self.snapshot.now - latest.time
                 return (
                     age > window ? .breaching : .clear,
                     Double(age) / 1000,
-                    "no \(metric) sample for \(Self.span(age)) (allowed \(Self.span(window)))"
+                    { "no \(metric) sample for \(Self.span(age)) (allowed \(Self.span(window)))" }
                 )
             }
         case .deviceUnreachable:
@@ -90,7 +111,7 @@ public struct RuleEvaluator: Sendable {
         case .interfaceDown:
             return self.interfaceDownFindings(rule)
         case .utilization(let condition):
-            return self.interfaceFindings(rule) { interface in
+            return self.interfaceFindings(rule, tracked) { interface in
                 let values = ["if_in_utilization_percent", "if_out_utilization_percent"].compactMap { metric in
                     self.interfaceSeries(interface.id, metric).flatMap {
                         condition.aggregate.apply(self.window($0.id, condition.windowMilliseconds))
@@ -99,12 +120,14 @@ public struct RuleEvaluator: Sendable {
                 guard let value = values.max() else { return nil }
                 return (
                     condition.observe(value), value,
-                    "utilisation \(condition.aggregate.rawValue) over \(Self.span(condition.windowMilliseconds)) = "
-                        + "\(Self.format(value))% (threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold))%)"
+                    {
+                        "utilisation \(condition.aggregate.rawValue) over \(Self.span(condition.windowMilliseconds)) = "
+                            + "\(Self.format(value))% (threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold))%)"
+                    }
                 )
             }
         case .errorRate(let condition):
-            return self.interfaceFindings(rule) { interface in
+            return self.interfaceFindings(rule, tracked) { interface in
                 let parts = Self.errorMetrics.compactMap { metric in
                     self.interfaceSeries(interface.id, metric).flatMap {
                         condition.aggregate.apply(self.window($0.id, condition.windowMilliseconds))
@@ -114,8 +137,10 @@ public struct RuleEvaluator: Sendable {
                 let value = parts.reduce(0, +)
                 return (
                     condition.observe(value), value,
-                    "errors and discards \(condition.aggregate.rawValue) over \(Self.span(condition.windowMilliseconds))"
-                        + " = \(Self.format(value))/s (threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold))/s)"
+                    {
+                        "errors and discards \(condition.aggregate.rawValue) over \(Self.span(condition.windowMilliseconds))"
+                            + " = \(Self.format(value))/s (threshold \(condition.comparison.rawValue) \(Self.format(condition.threshold))/s)"
+                    }
                 )
             }
         case .deviceReboot(let window):
@@ -147,14 +172,16 @@ public struct RuleEvaluator: Sendable {
             ]
         case .anomaly(let condition):
             let baselines = self.snapshot.baselines[condition] ?? [:]
-            return self.seriesFindings(rule, metric: condition.metric) { series in
+            return self.seriesFindings(rule, tracked, metric: condition.metric) { series in
                 guard let current = WindowAggregate.avg.apply(self.window(series.id, condition.windowMilliseconds)),
                     let observation = condition.observe(current: current, baseline: baselines[series.id] ?? [])
                 else { return nil }
                 return (
                     observation, current,
-                    "\(condition.metric) = \(Self.format(current)) is outside its baseline of "
-                        + "\(condition.seasons) seasons by more than \(Self.format(condition.deviations)) deviations"
+                    {
+                        "\(condition.metric) = \(Self.format(current)) is outside its baseline of "
+                            + "\(condition.seasons) seasons by more than \(Self.format(condition.deviations)) deviations"
+                    }
                 )
             }
         }
@@ -164,22 +191,25 @@ public struct RuleEvaluator: Sendable {
 
     private func seriesFindings(
         _ rule: AlertRule,
+        _ tracked: Set<String>?,
         metric: String,
-        _ observe: (SeriesFacts) -> (AlertObservation, Double, String)?
+        _ observe: (SeriesFacts) -> (AlertObservation, Double, () -> String)?
     ) -> [RuleFinding] {
         var findings: [RuleFinding] = []
-        for series in self.seriesByMetric[metric] ?? [] {
+        for series in self.candidates(rule.scope, metric: metric) {
             guard self.admits(rule.scope, deviceID: series.deviceID, interfaceID: series.interfaceID),
                 let (observation, value, summary) = observe(series)
             else { continue }
+            let key = "s:\(series.id)"
+            if let tracked, observation != .breaching, !tracked.contains(key) { continue }
             findings.append(
                 RuleFinding(
-                    targetKey: "s:\(series.id)",
+                    targetKey: key,
                     deviceID: series.deviceID,
                     interfaceID: series.interfaceID,
                     observation: observation,
                     value: value,
-                    summary: summary
+                    summary: summary()
                 )
             )
         }
@@ -188,19 +218,22 @@ public struct RuleEvaluator: Sendable {
 
     private func interfaceFindings(
         _ rule: AlertRule,
-        _ observe: (InterfaceFacts) -> (AlertObservation, Double, String)?
+        _ tracked: Set<String>?,
+        _ observe: (InterfaceFacts) -> (AlertObservation, Double, () -> String)?
     ) -> [RuleFinding] {
         self.snapshot.interfaces.compactMap { interface in
             guard self.admits(rule.scope, deviceID: interface.deviceID, interfaceID: interface.id),
                 let (observation, value, summary) = observe(interface)
             else { return nil }
+            let key = "i:\(interface.id)"
+            if let tracked, observation != .breaching, !tracked.contains(key) { return nil }
             return RuleFinding(
-                targetKey: "i:\(interface.id)",
+                targetKey: key,
                 deviceID: interface.deviceID,
                 interfaceID: interface.id,
                 observation: observation,
                 value: value,
-                summary: "interface \(interface.name): \(summary)"
+                summary: "interface \(interface.name): \(summary())"
             )
         }
     }
@@ -230,6 +263,13 @@ public struct RuleEvaluator: Sendable {
                     + "\(Self.operName(interface.adminStatus ?? 0)))"
             )
         }
+    }
+
+    /// The series of `metric` a scope can admit: only its device's when it names one.
+    private func candidates(_ scope: RuleScope, metric: String) -> [SeriesFacts] {
+        guard let name = scope.device else { return self.seriesByMetric[metric] ?? [] }
+        guard let deviceID = self.deviceIDsByName[name] else { return [] }
+        return self.seriesByDeviceMetric[DeviceMetric(deviceID: deviceID, metric: metric)] ?? []
     }
 
     private func admits(_ scope: RuleScope, deviceID: Int64?, interfaceID: Int64?) -> Bool {

@@ -85,8 +85,10 @@ public final class AlertEvaluator: Service, Sendable {
         }
         var findings: [(AlertRule, RuleFinding)] = []
         var missing: [(ruleID: Int64, targetKey: String, deviceID: Int64?, interfaceID: Int64?)] = []
+        var tracked: [Int64: Set<String>] = [:]
+        for alert in existing.values { tracked[alert.ruleID, default: []].insert(alert.targetKey) }
         for rule in rules {
-            for finding in evaluator.evaluate(rule) {
+            for finding in evaluator.evaluate(rule, tracked: tracked[rule.id!] ?? []) {
                 findings.append((rule, finding))
                 let key = "\(rule.id!)|\(finding.targetKey)"
                 if existing[key] == nil, finding.observation == .breaching {
