@@ -74,7 +74,13 @@ struct EmailDeliveryTests {
         // A wrong password is refused permanently.
         var wrong = mailer
         wrong.configuration.password = Secret("nope")
-        await #expect(throws: DeliveryError.self) { _ = try await wrong.send(self.email(), messageID: "x") }
+        do {
+            _ = try await wrong.send(self.email(), messageID: "x")
+            Issue.record("a wrong password was accepted")
+        } catch {
+            #expect(error.status == 535, "\(error)")
+            #expect(!error.retryable)
+        }
         await server.stop()
 
         let entries = server.entries
@@ -87,6 +93,35 @@ struct EmailDeliveryTests {
         #expect(data.contains("Subject: [CRITICAL] cpu high on rtr1"))
         #expect(data.contains("cpu_load_percent avg over 5m = 97.5 (threshold > 90)"))
         #expect(data.contains("Value: 97.5"))
+    }
+
+    @Test("AUTH LOGIN when the server does not offer PLAIN")
+    func authLogin() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (cert, key) = try await self.makeCertificate(directory)
+        let port = HTTPProbe.freePort()
+        let server = try await PythonPeer(
+            script: "smtp-server.py",
+            python: PythonPeer.venvPython,
+            port: port,
+            directory: directory,
+            arguments: ["--cert", cert, "--key", key, "--user", "netmond", "--password", "l0gin-pass", "--login-only"]
+        )
+        let mailer = SMTPMailer(
+            configuration: SMTPConfiguration(
+                host: "127.0.0.1",
+                port: port,
+                security: .starttls,
+                username: "netmond",
+                password: Secret("l0gin-pass"),
+                caFile: cert
+            ),
+            timeout: .seconds(10)
+        )
+        #expect(try await mailer.send(self.email(), messageID: "m-login") == 250)
+        await server.stop()
+        #expect(server.entries.map { $0["user"] as? String } == ["netmond"])
     }
 
     @Test("implicit TLS without AUTH")

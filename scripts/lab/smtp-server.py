@@ -6,6 +6,7 @@ message text, whether the session was under TLS, and the authenticated user.
   --cert/--key FILE   offer STARTTLS with this certificate and require it
   --implicit-tls      TLS from the first byte instead (SMTPS)
   --user/--password   require AUTH (PLAIN or LOGIN) with these credentials
+  --login-only        offer AUTH LOGIN only
 """
 import argparse
 import json
@@ -26,6 +27,7 @@ def main():
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--user", default="")
     parser.add_argument("--password", default="")
+    parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN but not PLAIN")
     args = parser.parse_args()
 
     class Handler:
@@ -47,7 +49,8 @@ def main():
             and auth_data.login.decode() == args.user
             and auth_data.password.decode() == args.password
         )
-        return AuthResult(success=ok, auth_data=auth_data)
+        # handled=False: aiosmtpd itself answers 235 or 535.
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
     context = None
     if args.cert:
@@ -56,6 +59,8 @@ def main():
     options = dict(hostname="127.0.0.1", port=args.port)
     if args.user:
         options.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
+        if args.login_only:
+            options.update(auth_exclude_mechanism=["PLAIN"])
     if context and args.implicit_tls:
         options.update(ssl_context=context)
     elif context:
