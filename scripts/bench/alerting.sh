@@ -19,10 +19,13 @@ trials="${4:-50}"
 interval="${5:-1000}"
 
 export PATH="$PATH:/opt/swift/usr/bin"
+# NETMOND_SCRATCH_PATH: build directory (default .build), e.g. to avoid waiting on a debug build's lock.
+SCRATCH=()
+[ -n "${NETMOND_SCRATCH_PATH:-}" ] && SCRATCH=(--scratch-path "$NETMOND_SCRATCH_PATH")
 if [ "$build" = 1 ]; then
-  timeout 3600 swift build -c release --product alerting-bench >/dev/null
+  timeout 3600 swift build -c release "${SCRATCH[@]}" --product alerting-bench >/dev/null
 fi
-BIN="$(swift build -c release --show-bin-path)/alerting-bench"
+BIN="$(swift build -c release "${SCRATCH[@]}" --show-bin-path)/alerting-bench"
 WORK="$(mktemp -d /tmp/netmond-alerting-bench.XXXXXX)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 python3 scripts/lab/webhook-receiver.py --port "$PORT" --log "$WORK/receiver.log" --secret bench >/dev/null 2>&1 &
