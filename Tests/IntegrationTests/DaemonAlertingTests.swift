@@ -68,10 +68,22 @@ struct DaemonAlertingTests {
 
     @Test("interface down on the controllable agent: webhook within one poll interval plus `for`")
     func interfaceDownReachesWebhook() async throws {
-        try Lab.startControllableAgent()
-        _ = try Lab.script("ctl-agent.sh", "reset")
         let run = try Run("alerting-lab")
         defer { run.remove() }
+        // A private controllable agent (own directory and port): other suites drive the shared one.
+        let agentPort = HTTPProbe.freePort()
+        let agent = { (arguments: [String]) throws in
+            _ = try Lab.run(
+                "/usr/bin/env",
+                [
+                    "NETMOND_LAB_DIR=\(run.directory.path)/lab", "NETMOND_LAB_CTL_PORT=\(agentPort)",
+                    RepositoryPaths.file("scripts/lab/ctl-agent.sh"),
+                ] + arguments
+            )
+        }
+        try agent(["start"])
+        defer { try? agent(["stop"]) }
+        try agent(["reset"])
         let hookPort = HTTPProbe.freePort()
         let (receiver, log) = try await self.startReceiver(run, port: hookPort, secret: "lab-secret")
         defer { receiver.send(SIGTERM) }
@@ -92,7 +104,7 @@ struct DaemonAlertingTests {
           devices:
             - name: ctl
               address: 127.0.0.1
-              port: \(Lab.ctlPort)
+              port: \(agentPort)
               community: \(Lab.ctlCommunity)
         alerting:
           evaluation_interval: 1s
@@ -128,8 +140,7 @@ struct DaemonAlertingTests {
         }
         #expect(self.received(log).isEmpty, "nothing fires while every interface is up")
 
-        _ = try Lab.script("ctl-agent.sh", "set", "if.1.ifOperStatus", "2")
-        defer { _ = try? Lab.script("ctl-agent.sh", "reset") }
+        try agent(["set", "if.1.ifOperStatus", "2"])
         let changed = ContinuousClock.now
         deadline = changed + .seconds(30)
         var firing: [String: Any]?
@@ -139,7 +150,10 @@ struct DaemonAlertingTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         let elapsed = ContinuousClock.now - changed
-        let alert = try #require(firing?["alert"] as? [String: Any], "no webhook; netmond: \(daemon.stderr)")
+        let alert = try #require(
+            firing?["alert"] as? [String: Any],
+            "no webhook; netmond: \(daemon.stdout) \(daemon.stderr)"
+        )
         #expect(alert["interface"] as? String == "eth0")
         #expect(alert["device"] as? String == "ctl")
         #expect(alert["rule"] as? String == "link down")
