@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C libraries
@@ -94,6 +96,13 @@ let package = Package(
                 "NetmonCore",
                 "Storage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -182,7 +191,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AlertingTests",
-            dependencies: ["Alerting", "NetmonTesting"],
+            dependencies: [
+                "Alerting", "NetmonTesting", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -245,6 +257,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/TimeSeries",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "alerting-bench",
+            dependencies: [
+                "Alerting",
+                "NetmonCore",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/AlertingEval",
             swiftSettings: swiftSettings
         ),
     ]

@@ -21,11 +21,13 @@ APT_PACKAGES=(
   # build
   libsnmp-dev libpcap-dev libsqlite3-dev pkg-config sqlite3
   # lab peers and tools
-  snmpd snmp softflowd nfdump pmacct fprobe tshark tcpreplay iproute2 procps psmisc curl
+  snmpd snmp softflowd nfdump pmacct fprobe tshark tcpreplay iproute2 procps psmisc curl openssl
   # benchmark peers
   rrdtool
   # packet capture tests (tcpdump beside netmond) and scripts/bench/pcap.sh (/usr/bin/time)
   tcpdump time
+  # peer of the alerting benchmark (rule evaluation)
+  prometheus
   # python for snmpsim / scapy
   python3 python3-venv python3-gdbm
   # the dashboard's browser tests (scripts/browser/: WebDriver from the standard library)
@@ -35,7 +37,7 @@ APT_PACKAGES=(
 )
 # Python packages for the venv (snmpsim and its recordings pinned: the lab picks recordings by path;
 # scapy pinned so scripts/lab/gen-traffic.py regenerates the same fixture).
-PY_PACKAGES=(snmpsim==1.2.2 snmpsim-data==1.0.1 cryptography scapy==2.8.0 schemathesis==4.32.5)
+PY_PACKAGES=(snmpsim==1.2.2 snmpsim-data==1.0.1 cryptography scapy==2.8.0 schemathesis==4.32.5 aiosmtpd==1.4.6)
 VENV_REQ_VERSION=1
 
 # ---------------------------------------------------------------- apt
@@ -106,7 +108,7 @@ else
   log "venv: pip install ${PY_PACKAGES[*]}"
   "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || log "venv: (pip self-upgrade failed, continuing)"
   "$VENV/bin/python" -m pip install -q "${PY_PACKAGES[@]}" || die "pip install failed"
-  "$VENV/bin/python" -c 'import snmpsim, scapy, cryptography' || die "venv imports failed"
+  "$VENV/bin/python" -c 'import snmpsim, scapy, cryptography, aiosmtpd' || die "venv imports failed"
   [ -x "$VENV/bin/snmpsim-command-responder" ] || die "snmpsim-command-responder missing in $VENV/bin"
   printf '%s\n' "$WANT" > "$MARKER"
   log "venv: done"

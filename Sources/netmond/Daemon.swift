@@ -1,3 +1,4 @@
+import Alerting
 import FlowCollector
 import Foundation
 import Logging
@@ -111,18 +112,34 @@ struct Daemon {
             }
         )
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: writer, serviceName: "storage-writer"),
+            .init(service: timeSeries, serviceName: "timeseries-maintenance"),
+            .init(service: flowWriter, serviceName: "flow-writer"),
+            .init(service: poller, serviceName: "snmp-poller"),
+            .init(service: flowListeners, serviceName: "flow-listeners"),
+            .init(service: captures, serviceName: "captures"),
+        ]
+        if self.configuration.alerting.enabled {
+            let alerting = self.configuration.alerting
+            services.append(
+                .init(
+                    service: AlertDispatcher(database: database, configuration: alerting, logger: self.logger),
+                    serviceName: "alert-dispatcher"
+                )
+            )
+            services.append(
+                .init(
+                    service: AlertEvaluator(database: database, configuration: alerting, logger: self.logger),
+                    serviceName: "alert-evaluator"
+                )
+            )
+        }
+        services.append(.init(service: http, serviceName: "http"))
+        // Last, so that it hears of a graceful shutdown first and tells systemd STOPPING=1.
+        services.append(.init(service: systemd, serviceName: "systemd-notifier"))
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: writer, serviceName: "storage-writer"),
-                .init(service: timeSeries, serviceName: "timeseries-maintenance"),
-                .init(service: flowWriter, serviceName: "flow-writer"),
-                .init(service: poller, serviceName: "snmp-poller"),
-                .init(service: flowListeners, serviceName: "flow-listeners"),
-                .init(service: captures, serviceName: "captures"),
-                .init(service: http, serviceName: "http"),
-                // Last, so that it hears of a graceful shutdown first and tells systemd STOPPING=1.
-                .init(service: systemd, serviceName: "systemd-notifier"),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
         )

@@ -49,7 +49,7 @@ struct NetmonDatabaseTests {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM samples")
             )
         }
-        #expect(migrations == 5)
+        #expect(migrations == NetmonDatabase.migrator.migrations.count)
         #expect(samples == 1)
         try await second.checkHealth()
     }

@@ -18,6 +18,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
     public var timeSeries: TimeSeriesConfiguration
     /// Live packet captures turned into flows (`capture:`, default none).
     public var capture: CaptureConfiguration
+    /// Alerting: evaluation, delivery, SSRF allowance, SMTP and seeded rules (`alerting:`).
+    public var alerting: AlertingConfiguration
 
     public init(
         daemon: DaemonConfiguration = .init(),
@@ -29,7 +31,8 @@ public struct NetmondConfiguration: Sendable, Equatable {
         flowStorage: FlowStorageConfiguration = .init(),
         auth: AuthConfiguration = .init(),
         timeSeries: TimeSeriesConfiguration = .init(),
-        capture: CaptureConfiguration = .init()
+        capture: CaptureConfiguration = .init(),
+        alerting: AlertingConfiguration = .init()
     ) {
         self.daemon = daemon
         self.log = log
@@ -41,6 +44,7 @@ public struct NetmondConfiguration: Sendable, Equatable {
         self.auth = auth
         self.timeSeries = timeSeries
         self.capture = capture
+        self.alerting = alerting
     }
 
     /// Reads and validates the configuration file at `path`.
@@ -128,6 +132,7 @@ extension NetmondConfiguration: ConfigRenderable {
         self.auth = mapping["auth"].map(AuthConfiguration.init) ?? .init()
         self.timeSeries = mapping["timeseries"].map(TimeSeriesConfiguration.init) ?? .init()
         self.capture = mapping["capture"].map(CaptureConfiguration.init) ?? .init()
+        self.alerting = mapping["alerting"].map(AlertingConfiguration.init) ?? .init()
         mapping.rejectUnknownKeys()
     }
 
@@ -143,6 +148,7 @@ extension NetmondConfiguration: ConfigRenderable {
             ("auth", self.auth.configTree),
             ("timeseries", self.timeSeries.configTree),
             ("capture", self.capture.configTree),
+            ("alerting", self.alerting.configTree),
         ])
     }
 }
