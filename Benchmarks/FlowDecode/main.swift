@@ -142,7 +142,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 }
 let cpu = processCPUSeconds() - cpuBefore
 let wall = (ContinuousClock.now - wallBefore) / .seconds(1)
-let rows = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM flows_raw") ?? 0 }
+let rows = try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM flows_raw") ?? 0 }
 print(
     "IPFIX → SQLite: \(rows) raw rows stored of \(stored) decoded; "
         + String(

@@ -43,19 +43,23 @@ public enum WebAPIServer {
         public var http: HTTPConfiguration
         /// Called when a device is created, changed or deleted (the daemon passes it to the poller).
         public var onDeviceChange: @Sendable (DeviceChange) -> Void
+        /// Exporter address → SNMP device name (`flows.exporters[].device`), to name flows' devices.
+        public var flowExporterDevices: [String: String]
 
         public init(
             database: NetmonDatabase,
             auth: AuthService,
             snmp: SNMPConfiguration,
             http: HTTPConfiguration,
-            onDeviceChange: @escaping @Sendable (DeviceChange) -> Void
+            onDeviceChange: @escaping @Sendable (DeviceChange) -> Void,
+            flowExporterDevices: [String: String] = [:]
         ) {
             self.database = database
             self.auth = auth
             self.snmp = snmp
             self.http = http
             self.onDeviceChange = onDeviceChange
+            self.flowExporterDevices = flowExporterDevices
         }
     }
 
@@ -95,7 +99,8 @@ public enum WebAPIServer {
             series: SeriesRangeReader(database: api.database),
             events: EventListStore(database: api.database)
         ).register(on: builder)
-        FlowRoutes(flows: FlowQueries(database: api.database)).register(on: builder)
+        FlowRoutes(flows: FlowQueries(database: api.database, exporterDevices: api.flowExporterDevices))
+            .register(on: builder)
         DeviceMetricsRoutes(telemetry: TelemetryStore(database: api.database)).register(on: builder)
         builder.add(
             .get,

@@ -102,7 +102,8 @@ struct Daemon {
                     auth: auth,
                     snmp: self.configuration.snmp,
                     http: self.configuration.http,
-                    onDeviceChange: { change in poller.apply(change) }
+                    onDeviceChange: { change in poller.apply(change) },
+                    flowExporterDevices: self.configuration.flows.exporterDevices
                 )
             ),
             logger: self.logger,

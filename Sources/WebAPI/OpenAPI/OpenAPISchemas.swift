@@ -231,7 +231,8 @@ enum OpenAPISchemas {
             (
                 "FlowExporter",
                 object([
-                    ("exporter", string(nullable: true)), ("bytes", integer()), ("packets", integer()),
+                    ("exporter", string(nullable: true)), ("device_id", integer(nullable: true)),
+                    ("device", string(nullable: true)), ("bytes", integer()), ("packets", integer()),
                     ("flows", integer()),
                 ])
             ),

@@ -72,16 +72,34 @@ struct FlowRoutes {
         case .sourcePort: return .object([("protocol", proto), ("port", port(entry.sourcePort))])
         case .destinationPort: return .object([("protocol", proto), ("port", port(entry.destinationPort))])
         case .ipProtocol: return .object([("protocol", proto)])
-        case .exporter: return .object([("exporter", .string(entry.exporter))])
+        case .exporter: return .object(Self.exporter(entry))
         case .inputInterface:
-            return .object([
-                ("exporter", .string(entry.exporter)), ("if_index", .int(entry.inputInterface.map { Int64($0) })),
-            ])
+            return .object(
+                Self.exporter(entry)
+                    + Self.interface(entry.inputInterface, details: entry.inputInterfaceDetails)
+            )
         case .outputInterface:
-            return .object([
-                ("exporter", .string(entry.exporter)), ("if_index", .int(entry.outputInterface.map { Int64($0) })),
-            ])
+            return .object(
+                Self.exporter(entry)
+                    + Self.interface(entry.outputInterface, details: entry.outputInterfaceDetails)
+            )
         }
+    }
+
+    /// The exporter and, when it is a polled device, that device's id and name.
+    static func exporter(_ entry: FlowTrafficEntry) -> [(String, JSONValue)] {
+        [
+            ("exporter", .string(entry.exporter)), ("device_id", .int(entry.device?.id)),
+            ("device", .string(entry.device?.name)),
+        ]
+    }
+
+    /// An ifIndex with the name, alias and speed the SNMP inventory gives it (null when unknown).
+    static func interface(_ ifIndex: UInt32?, details: FlowInterfaceDetails?) -> [(String, JSONValue)] {
+        [
+            ("if_index", .int(ifIndex.map { Int64($0) })), ("if_name", .string(details?.name)),
+            ("if_alias", .string(details?.alias)), ("speed_bps", .int(details?.speedBitsPerSecond)),
+        ]
     }
 
     static func item(_ entry: FlowTrafficEntry, dimension: FlowDimension) -> JSONValue {
@@ -170,12 +188,13 @@ struct FlowRoutes {
             if principal!.canSee(organisationID: NetmonDatabase.defaultOrganisationID) {
                 items = try await self.flows.exporterTotals(from: range.from, to: range.to, limit: 10_000).map {
                     entry in
-                    .object([
-                        ("exporter", .string(entry.exporter)),
-                        ("bytes", .int(Int64(clamping: entry.bytes))),
-                        ("packets", .int(Int64(clamping: entry.packets))),
-                        ("flows", .int(Int64(clamping: entry.flows))),
-                    ])
+                    .object(
+                        Self.exporter(entry) + [
+                            ("bytes", .int(Int64(clamping: entry.bytes))),
+                            ("packets", .int(Int64(clamping: entry.packets))),
+                            ("flows", .int(Int64(clamping: entry.flows))),
+                        ]
+                    )
                 }
             }
             let pageItems = Array(items.dropFirst(page.offset).prefix(page.limit))
