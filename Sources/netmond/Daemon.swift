@@ -176,12 +176,23 @@ struct Daemon {
         if try await AccountStore(database: database).userCount() == 0 {
             let http = self.configuration.http
             let host = http.address.contains(":") ? "[\(http.address)]" : http.address
+            // As a service (not root), the command must run as the service user too, or the files it
+            // creates in the state directory would be root's.
+            let command =
+                geteuid() == 0
+                ? "netmond user add --admin NAME" : "runuser -u \(Self.userName()) -- netmond user add --admin NAME"
             let hint =
-                "no user exists yet: create the first admin with `netmond user add --admin NAME` "
+                "no user exists yet: create the first admin with `\(command)` "
                 + "(it asks for the password), then log in at http://\(host):\(http.port)/"
             self.logger.notice("\(hint)")
         }
         return auth
+    }
+
+    /// The name of the user the daemon runs as (its uid when it has no name).
+    private static func userName() -> String {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "#\(geteuid())" }
+        return String(cString: name)
     }
 
     /// The systemd notifier for `NOTIFY_SOCKET` (a no-op outside systemd); an unusable value is
