@@ -123,7 +123,9 @@ struct CaptureNamespaceTests {
         let tcpdump = try ChildProcess(
             executable: "/usr/sbin/ip",
             arguments: [
-                "netns", "exec", receiver, "/usr/bin/tcpdump", "-i", vethB, "-n", "-U", "-B", "32768", "-s", "0", "-w",
+                "netns", "exec", receiver, "/usr/bin/tcpdump", "-i", vethB, "-n", "-U", "--immediate-mode", "-B",
+                "32768", "-s", "0",
+                "-w",
                 capture,
             ],
             directory: directory

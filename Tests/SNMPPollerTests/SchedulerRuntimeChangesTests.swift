@@ -40,8 +40,9 @@ struct SchedulerRuntimeChangesTests {
             settings: SNMPDeviceSettings(
                 port: Lab.snmpdPort,
                 community: Secret(community),
-                timeout: .milliseconds(300),
-                retries: 0,
+                // Generous: the whole suite runs in parallel and snmpd answers every suite's polls.
+                timeout: .seconds(2),
+                retries: 1,
                 pollInterval: .seconds(1)
             )
         )
@@ -69,20 +70,21 @@ struct SchedulerRuntimeChangesTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             scheduler.apply(.upsert(Self.device(id: 7, community: Lab.community)))
-            try await Self.wait(upTo: 10) { sink.polls(of: 7) >= 2 }
+            try await Self.wait(upTo: 30) { sink.polls(of: 7) >= 2 && sink.discoveries.withLock { $0.contains(7) } }
             #expect(sink.discoveries.withLock { $0.contains(7) })
             #expect(sink.reports.withLock { $0.filter { $0.deviceID == 7 }.allSatisfy { $0.error == nil } })
 
             // A wrong community: the restarted loop's polls fail.
             scheduler.apply(.upsert(Self.device(id: 7, community: "wrong-community")))
             let before = sink.polls(of: 7)
-            try await Self.wait(upTo: 10) {
+            try await Self.wait(upTo: 30) {
                 sink.reports.withLock { $0.dropFirst(before).contains { $0.deviceID == 7 && $0.error != nil } }
             }
             #expect(sink.reports.withLock { $0.dropFirst(before).contains { $0.deviceID == 7 && $0.error != nil } })
 
             scheduler.apply(.remove(id: 7))
-            try await Task.sleep(for: .milliseconds(800))
+            // A poll in flight when the device is removed may still finish (within timeout × tries).
+            try await Task.sleep(for: .seconds(5))
             let settled = sink.polls(of: 7)
             try await Task.sleep(for: .milliseconds(2500))
             #expect(sink.polls(of: 7) == settled)
