@@ -52,8 +52,12 @@ enum FlowLab {
     /// Runs a listener with `configuration` (one listener of its first listener's protocol, on
     /// 127.0.0.1 and an ephemeral port), lets `feed` send to that port, and returns the records once their count
     /// has been stable for 2 s (at most 30 s: the receive task may drain slowly on a busy machine).
+    ///
+    /// With `until`, it waits instead (at most 60 s) until `until` holds for the records: a busy
+    /// machine can starve the receive task for seconds, so a quiet spell does not prove it is done.
     static func collect(
         _ configuration: FlowConfiguration = FlowConfiguration(),
+        until: (@Sendable ([FlowRecord]) -> Bool)? = nil,
         feed: @Sendable (Int) async throws -> Void
     ) async throws -> [FlowRecord] {
         var configuration = configuration
@@ -76,6 +80,13 @@ enum FlowLab {
         var ports = bound.stream.makeAsyncIterator()
         let port = try #require(await ports.next())
         try await feed(port)
+        if let until {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !records.withLock({ until($0) }) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return records.withLock { $0 }
+        }
         var previous = -1
         var stableSince = ContinuousClock.now
         let deadline = ContinuousClock.now + .seconds(30)

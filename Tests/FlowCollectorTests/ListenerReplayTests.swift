@@ -34,10 +34,12 @@ struct ListenerReplayTests {
         var configuration = FlowConfiguration()
         let sflow = capture.hasSuffix("sflow")
         configuration.listeners = [.init(protocol: sflow ? .sflow : .netflow, address: "127.0.0.1", port: 0)]
-        let records = try await FlowLab.collect(configuration) { port in
-            try await UDPSender().send(payloads, to: port)
-        }
         let expected = try Self.oracleTotals(capture, fixedRate: rate == 0 ? nil : UInt64(rate))
+        let records = try await FlowLab.collect(
+            configuration,
+            until: { $0.count >= expected.flows },
+            feed: { port in try await UDPSender().send(payloads, to: port) }
+        )
         let received = FlowLab.Totals(records)
         #expect(received.flows == expected.flows, "\(capture)")
         #expect(received.packets == expected.packets, "\(capture)")
@@ -103,19 +105,23 @@ struct ListenerReplayTests {
         let corpus = try Self.hostileCorpus()
         let valid = try Fixtures.datagrams("pmacct-ipfix").map(\.payload)
         let residentBefore = Self.residentBytes()
-        let records = try await FlowLab.collect { port in
-            let hostile = try UDPSender(source: "127.0.0.2")
-            let good = try UDPSender(source: "127.0.0.1")
-            // The valid stream is spread through the corpus, template first as the exporter sent it.
-            let stride = corpus.count / valid.count
-            for (index, payload) in valid.enumerated() {
-                try await hostile.send(Array(corpus[(index * stride)..<((index + 1) * stride)]), to: port)
-                try await good.send([payload], to: port)
-            }
-            try await hostile.send(Array(corpus[(valid.count * stride)...]), to: port)
-        }
         let expected = try Self.oracleTotals("pmacct-ipfix", fixedRate: 1)
-        let fromValid = records.filter { $0.exporter == .v4(0x7F00_0001) }
+        let valid127 = IPAddress.v4(0x7F00_0001)
+        let records = try await FlowLab.collect(
+            until: { records in records.count { $0.exporter == valid127 } >= expected.flows },
+            feed: { port in
+                let hostile = try UDPSender(source: "127.0.0.2")
+                let good = try UDPSender(source: "127.0.0.1")
+                // The valid stream is spread through the corpus, template first as the exporter sent it.
+                let stride = corpus.count / valid.count
+                for (index, payload) in valid.enumerated() {
+                    try await hostile.send(Array(corpus[(index * stride)..<((index + 1) * stride)]), to: port)
+                    try await good.send([payload], to: port)
+                }
+                try await hostile.send(Array(corpus[(valid.count * stride)...]), to: port)
+            }
+        )
+        let fromValid = records.filter { $0.exporter == valid127 }
         #expect(corpus.count > 5_000)
         #expect(fromValid.count == expected.flows)
         #expect(fromValid.reduce(0) { $0 + $1.packets } == expected.packets)
