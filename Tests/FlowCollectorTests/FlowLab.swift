@@ -53,7 +53,7 @@ enum FlowLab {
     /// 127.0.0.1 and an ephemeral port), lets `feed` send to that port, and returns the records once their count
     /// has been stable for 2 s (at most 30 s: the receive task may drain slowly on a busy machine).
     ///
-    /// With `until`, it waits instead (at most 60 s) until `until` holds for the records: a busy
+    /// With `until`, it waits instead (at most 20 s) until `until` holds for the records: a busy
     /// machine can starve the receive task for seconds, so a quiet spell does not prove it is done.
     static func collect(
         _ configuration: FlowConfiguration = FlowConfiguration(),
@@ -81,7 +81,7 @@ enum FlowLab {
         let port = try #require(await ports.next())
         try await feed(port)
         if let until {
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(20)
             while !records.withLock({ until($0) }) && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }

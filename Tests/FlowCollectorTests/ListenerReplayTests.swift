@@ -107,20 +107,26 @@ struct ListenerReplayTests {
         let residentBefore = Self.residentBytes()
         let expected = try Self.oracleTotals("pmacct-ipfix", fixedRate: 1)
         let valid127 = IPAddress.v4(0x7F00_0001)
-        let records = try await FlowLab.collect(
-            until: { records in records.count { $0.exporter == valid127 } >= expected.flows },
-            feed: { port in
-                let hostile = try UDPSender(source: "127.0.0.2")
-                let good = try UDPSender(source: "127.0.0.1")
-                // The valid stream is spread through the corpus, template first as the exporter sent it.
-                let stride = corpus.count / valid.count
-                for (index, payload) in valid.enumerated() {
-                    try await hostile.send(Array(corpus[(index * stride)..<((index + 1) * stride)]), to: port)
-                    try await good.send([payload], to: port)
+        // Once more if a valid datagram went missing: on a loaded machine the kernel can drop a
+        // datagram (loss has its own benchmark); a decoding fault loses the same records every time.
+        var records: [FlowRecord] = []
+        for _ in 0..<2 {
+            records = try await FlowLab.collect(
+                until: { records in records.count { $0.exporter == valid127 } >= expected.flows },
+                feed: { port in
+                    let hostile = try UDPSender(source: "127.0.0.2")
+                    let good = try UDPSender(source: "127.0.0.1")
+                    // The valid stream is spread through the corpus, template first as the exporter sent it.
+                    let stride = corpus.count / valid.count
+                    for (index, payload) in valid.enumerated() {
+                        try await hostile.send(Array(corpus[(index * stride)..<((index + 1) * stride)]), to: port)
+                        try await good.send([payload], to: port)
+                    }
+                    try await hostile.send(Array(corpus[(valid.count * stride)...]), to: port)
                 }
-                try await hostile.send(Array(corpus[(valid.count * stride)...]), to: port)
-            }
-        )
+            )
+            if records.count(where: { $0.exporter == valid127 }) == expected.flows { break }
+        }
         let fromValid = records.filter { $0.exporter == valid127 }
         #expect(corpus.count > 5_000)
         #expect(fromValid.count == expected.flows)
