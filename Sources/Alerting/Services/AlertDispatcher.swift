@@ -106,8 +106,8 @@ public final class AlertDispatcher: Service, Sendable {
                 time
                 + Self.backoff(
                     attempt: attempt,
-                    initial: self.configuration.retryInitial.milliseconds,
-                    max: self.configuration.retryMax.milliseconds
+                    initial: self.configuration.retryInitial.wholeMilliseconds,
+                    max: self.configuration.retryMax.wholeMilliseconds
                 )
         }
         let record = DeliveryAttempt(

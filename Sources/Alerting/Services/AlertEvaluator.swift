@@ -127,7 +127,7 @@ public final class AlertEvaluator: Service, Sendable {
         let settings = { (rule: AlertRule) in
             AlertStateMachine.Settings(
                 forMilliseconds: rule.forMilliseconds,
-                flapWindowMilliseconds: self.configuration.flapWindow.milliseconds,
+                flapWindowMilliseconds: self.configuration.flapWindow.wholeMilliseconds,
                 flapThreshold: self.configuration.flapThreshold
             )
         }

@@ -137,20 +137,13 @@ public struct AlertingCatalog: Sendable {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 {
-        self.components.seconds * 1000 + self.components.attoseconds / 1_000_000_000_000_000
-    }
-}
-
 extension AlertRule {
     /// The rule a configuration seed describes.
     public init(seed: AlertRuleSeed) {
         let threshold = ThresholdCondition(
             metric: seed.metric,
             aggregate: WindowAggregate(rawValue: seed.aggregate) ?? .avg,
-            windowMilliseconds: seed.window.milliseconds,
+            windowMilliseconds: seed.window.wholeMilliseconds,
             comparison: Comparison(rawValue: seed.comparison) ?? .above,
             threshold: seed.threshold,
             clear: seed.clear
@@ -158,12 +151,12 @@ extension AlertRule {
         let condition: RuleCondition
         switch seed.kind {
         case "rate_of_change": condition = .rateOfChange(threshold)
-        case "absence": condition = .absence(metric: seed.metric, windowMilliseconds: seed.window.milliseconds)
+        case "absence": condition = .absence(metric: seed.metric, windowMilliseconds: seed.window.wholeMilliseconds)
         case "device_unreachable": condition = .deviceUnreachable
         case "interface_down": condition = .interfaceDown
         case "utilization": condition = .utilization(threshold)
         case "error_rate": condition = .errorRate(threshold)
-        case "device_reboot": condition = .deviceReboot(windowMilliseconds: seed.window.milliseconds)
+        case "device_reboot": condition = .deviceReboot(windowMilliseconds: seed.window.wholeMilliseconds)
         case "flow":
             condition = .flow(
                 FlowCondition(
@@ -171,7 +164,7 @@ extension AlertRule {
                     prefix: seed.prefix,
                     port: seed.port,
                     proto: seed.proto,
-                    windowMilliseconds: seed.window.milliseconds,
+                    windowMilliseconds: seed.window.wholeMilliseconds,
                     bytesPerSecond: seed.threshold
                 )
             )
@@ -179,8 +172,8 @@ extension AlertRule {
             condition = .anomaly(
                 AnomalyCondition(
                     metric: seed.metric,
-                    windowMilliseconds: seed.window.milliseconds,
-                    periodMilliseconds: seed.period.milliseconds,
+                    windowMilliseconds: seed.window.wholeMilliseconds,
+                    periodMilliseconds: seed.period.wholeMilliseconds,
                     seasons: seed.seasons,
                     deviations: seed.deviations
                 )
@@ -192,7 +185,7 @@ extension AlertRule {
             condition: condition,
             scope: RuleScope(tag: seed.tag, device: seed.device, interfacePattern: seed.interface),
             severity: Severity(userText: seed.severity) ?? .warning,
-            forMilliseconds: seed.forDuration.milliseconds,
+            forMilliseconds: seed.forDuration.wholeMilliseconds,
             policy: seed.policy
         )
     }
@@ -218,8 +211,10 @@ extension EscalationPolicy {
     public init(seed: AlertPolicySeed) {
         self.init(
             name: seed.name,
-            steps: seed.steps.map { EscalationStep(afterMilliseconds: $0.after.milliseconds, channels: $0.channels) },
-            repeatMilliseconds: seed.repeatInterval.milliseconds
+            steps: seed.steps.map {
+                EscalationStep(afterMilliseconds: $0.after.wholeMilliseconds, channels: $0.channels)
+            },
+            repeatMilliseconds: seed.repeatInterval.wholeMilliseconds
         )
     }
 }

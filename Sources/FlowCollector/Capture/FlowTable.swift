@@ -121,8 +121,8 @@ public final class FlowTable {
         self.entries = .allocate(capacity: self.capacity)
         self.state = .allocate(capacity: 1)
         self.state.initialize(to: State(index: Self.allocateIndex(initial), mask: initial - 1))
-        self.activeMilliseconds = Self.milliseconds(configuration.activeTimeout)
-        self.inactiveMilliseconds = Self.milliseconds(configuration.inactiveTimeout)
+        self.activeMilliseconds = configuration.activeTimeout.wholeMilliseconds
+        self.inactiveMilliseconds = configuration.inactiveTimeout.wholeMilliseconds
     }
 
     private static func allocateIndex(_ buckets: Int) -> UnsafeMutablePointer<UInt64> {
@@ -156,11 +156,6 @@ public final class FlowTable {
         free(self.state.pointee.index)
         self.state.deinitialize(count: 1)
         self.state.deallocate()
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// Takes the records exported since the last call.

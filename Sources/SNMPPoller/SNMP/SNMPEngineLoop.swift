@@ -1,6 +1,7 @@
 internal import CNetSNMP
 import Foundation
 import Logging
+import NetmonCore
 import Synchronization
 
 /// The engine thread's state and loop. Every member is used from the engine thread only.
@@ -101,8 +102,7 @@ final class SNMPEngineLoop: @unchecked Sendable {
     private static func pollTimeout(until instant: ContinuousClock.Instant) -> Int32 {
         let remaining = instant - ContinuousClock.now
         guard remaining > .zero else { return 0 }
-        let milliseconds =
-            remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = remaining.wholeMilliseconds
         return Int32(min(1000, milliseconds + 1))
     }
 

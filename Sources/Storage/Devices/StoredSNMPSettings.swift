@@ -30,9 +30,7 @@ struct StoredSNMPSettings: Codable, Sendable {
         self.privProtocol = settings.privProtocol
         self.privPassword = settings.privPassword?.value
         self.context = settings.context
-        self.timeoutMilliseconds =
-            settings.timeout.components.seconds * 1000
-            + settings.timeout.components.attoseconds / 1_000_000_000_000_000
+        self.timeoutMilliseconds = settings.timeout.wholeMilliseconds
         self.retries = settings.retries
         self.pollIntervalSeconds = settings.pollInterval.components.seconds
         self.maxRepetitions = settings.maxRepetitions

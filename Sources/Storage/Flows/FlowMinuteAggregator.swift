@@ -144,11 +144,7 @@ public struct FlowMinuteAggregator: Sendable {
     ///     `max(8 × topKeys, 8,192)`).
     public init(topKeys: Int, closeDelay: Duration = .seconds(120), maximumKeys: Int? = nil) {
         self.topKeys = max(1, topKeys)
-        let components = closeDelay.components
-        self.closeDelayMilliseconds = max(
-            0,
-            components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
-        )
+        self.closeDelayMilliseconds = max(0, closeDelay.wholeMilliseconds)
         self.maximumKeys = max(maximumKeys ?? max(8 * self.topKeys, 8_192), 2 * self.topKeys + 1)
     }
 

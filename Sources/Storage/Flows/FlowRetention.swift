@@ -36,8 +36,8 @@ public struct FlowRetention: Sendable {
 
     /// Deletes everything older than the retention windows at `now` (UTC epoch milliseconds).
     public func deleteExpired(now: Int64) async throws -> FlowRetentionResult {
-        let rawCutoff = now - Self.milliseconds(self.configuration.rawRetention)
-        let minuteCutoff = now - Self.milliseconds(self.configuration.aggregateRetention)
+        let rawCutoff = now - self.configuration.rawRetention.wholeMilliseconds
+        let minuteCutoff = now - self.configuration.aggregateRetention.wholeMilliseconds
         let bucket = NetmonDatabase.flowBucketMilliseconds
         // Seek through the time-bucketed index (SQLite's `/` truncates like Swift's): every row
         // before the cutoff is in a bucket up to the cutoff's.
@@ -64,21 +64,10 @@ public struct FlowRetention: Sendable {
     }
 
     private func deleteInChunks(sql: String, arguments: StatementArguments) async throws -> Int {
-        var total = 0
-        while true {
-            let deleted = try await self.database.pool.write { db in
-                try db.execute(sql: sql, arguments: arguments)
-                return db.changesCount
-            }
-            total += deleted
-            if deleted < self.rowsPerTransaction {
-                return total
-            }
-        }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let components = duration.components
-        return components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+        try await self.database.deleteInChunks(
+            sql: sql,
+            arguments: arguments,
+            rowsPerTransaction: self.rowsPerTransaction
+        )
     }
 }

@@ -56,7 +56,7 @@ public final class FlowWriter: Service, Sendable {
         self.queue = FlowQueue(capacity: configuration.queueCapacity, wakeThreshold: max(1, configuration.batchSize))
         self.aggregator = Mutex(FlowMinuteAggregator(topKeys: configuration.topKeysPerMinute))
         self.retention = FlowRetention(database: database, configuration: configuration)
-        self.retentionInterval = FlowRetention.milliseconds(retentionInterval)
+        self.retentionInterval = retentionInterval.wholeMilliseconds
         (self.wakeups, self.wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.metrics.queueDepth.record(0)
     }

@@ -27,12 +27,12 @@ public struct TimeSeriesEngine: Sendable {
     /// The resolution chooser for a query made at `now` (epoch ms).
     public func resolutionChoice(now: Int64) -> ResolutionChoice {
         var retained: [TimeSeriesResolution: Int64] = [
-            .raw: now - TimeSeriesRetention.milliseconds(self.configuration.rawRetention),
-            .fiveMinutes: now - TimeSeriesRetention.milliseconds(self.configuration.fiveMinuteRetention),
-            .hour: now - TimeSeriesRetention.milliseconds(self.configuration.hourlyRetention),
+            .raw: now - self.configuration.rawRetention.wholeMilliseconds,
+            .fiveMinutes: now - self.configuration.fiveMinuteRetention.wholeMilliseconds,
+            .hour: now - self.configuration.hourlyRetention.wholeMilliseconds,
         ]
         if let daily = self.configuration.dailyRetention {
-            retained[.day] = now - TimeSeriesRetention.milliseconds(daily)
+            retained[.day] = now - daily.wholeMilliseconds
         }
         return ResolutionChoice(maxRows: self.configuration.maxQueryRows, retainedSince: retained)
     }

@@ -65,13 +65,13 @@ public final class TimeSeriesMaintenance: Service, Sendable {
         let now = self.now()
         let rollup = TimeSeriesRollup(
             database: self.database,
-            rollupDelay: TimeSeriesRetention.milliseconds(self.configuration.rollupDelay)
+            rollupDelay: self.configuration.rollupDelay.wholeMilliseconds
         )
         let hours = try await rollup.rollUpHours(now: now, maxHours: Self.hoursPerPass)
         let days = try await rollup.rollUpDays(now: now, maxDays: Self.daysPerPass)
         let compressor = SampleCompressor(
             database: self.database,
-            compressAfter: TimeSeriesRetention.milliseconds(self.configuration.compressAfter)
+            compressAfter: self.configuration.compressAfter.wholeMilliseconds
         )
         let packed = try await compressor.compressDays(now: now, maxDays: Self.daysPerPass)
         let retention = try await TimeSeriesRetention(

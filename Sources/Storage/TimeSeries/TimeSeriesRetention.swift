@@ -50,7 +50,7 @@ public struct TimeSeriesRetention: Sendable {
     public func apply(now: Int64) async throws -> TimeSeriesRetentionResult {
         var result = TimeSeriesRetentionResult()
         result.rawSamplesDeleted = try await self.deleteRaw(
-            before: now - Self.milliseconds(self.configuration.rawRetention)
+            before: now - self.configuration.rawRetention.wholeMilliseconds
         )
         let levels: [(TimeSeriesResolution, Duration?)] = [
             (.fiveMinutes, self.configuration.fiveMinuteRetention),
@@ -64,7 +64,7 @@ public struct TimeSeriesRetention: Sendable {
                     DELETE FROM rollups WHERE (resolution, series_id, ts) IN (
                         SELECT resolution, series_id, ts FROM rollups WHERE resolution = ? AND ts < ? LIMIT ?)
                     """,
-                arguments: [level.databaseValue, now - Self.milliseconds(retention), self.rowsPerTransaction]
+                arguments: [level.databaseValue, now - retention.wholeMilliseconds, self.rowsPerTransaction]
             )
         }
         if let budget = self.configuration.diskBudget {
@@ -184,21 +184,10 @@ public struct TimeSeriesRetention: Sendable {
     }
 
     private func deleteInChunks(sql: String, arguments: StatementArguments) async throws -> Int {
-        var total = 0
-        while true {
-            let deleted = try await self.database.pool.write { db in
-                try db.execute(sql: sql, arguments: arguments)
-                return db.changesCount
-            }
-            total += deleted
-            if deleted < self.rowsPerTransaction {
-                return total
-            }
-        }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let components = duration.components
-        return components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+        try await self.database.deleteInChunks(
+            sql: sql,
+            arguments: arguments,
+            rowsPerTransaction: self.rowsPerTransaction
+        )
     }
 }

@@ -1,6 +1,5 @@
 import FlowCollector
 import Foundation
-import Logging
 import NetmonCore
 import NetmonTesting
 import Synchronization
@@ -48,45 +47,26 @@ struct PcapImportExportsTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pcap-export-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let collected = Mutex<[FlowRecord]>([])
-        let bound = AsyncStream.makeStream(of: Int.self)
-        let service = FlowListenerService(
-            configuration: FlowConfiguration(listeners: [.init(protocol: .netflow, address: "127.0.0.1", port: 0)]),
-            sink: { batch in
-                collected.withLock { $0 += batch }
-                return true
-            },
-            logger: Logger(label: "test.flows"),
-            onBound: { _, port in bound.continuation.yield(port) }
-        )
-        let running = Task { try await service.run() }
-        defer { running.cancel() }
-        var ports = bound.stream.makeAsyncIterator()
-        let port = try #require(await ports.next())
         let capture = directory.appendingPathComponent("export.pcap").path
-        let tcpdump = try ChildProcess(
-            executable: "/usr/bin/tcpdump",
-            arguments: ["-i", "lo", "-n", "-U", "-s", "0", "-w", capture, "udp", "dst", "port", "\(port)"],
-            directory: directory
-        )
-        let ready = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < ready && !tcpdump.stderr.contains("listening on") {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try Lab.script("flows.sh", "replay", RepositoryPaths.file("Tests/Fixtures/pcap/mixed-300.pcap"), "9", "\(port)")
-        var previous = -1
-        var stableSince = ContinuousClock.now
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            let count = collected.withLock { $0.count }
-            if count != previous {
-                previous = count
-                stableSince = .now
-            } else if count > 0 && ContinuousClock.now - stableSince >= .seconds(1) {
-                break
+        // tcpdump captures what softflowd sends to the listener; it is stopped once the listener has it all.
+        let started = Mutex<(tcpdump: ChildProcess, port: Int)?>(nil)
+        let received = try await FlowLab.collect { port in
+            let tcpdump = try ChildProcess(
+                executable: "/usr/bin/tcpdump",
+                arguments: [
+                    "-i", "lo", "-n", "-U", "--immediate-mode", "-s", "0", "-w", capture, "udp", "dst", "port",
+                    "\(port)",
+                ],
+                directory: directory
+            )
+            started.withLock { $0 = (tcpdump, port) }
+            let ready = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < ready && !tcpdump.stderr.contains("listening on") {
+                try await Task.sleep(for: .milliseconds(50))
             }
+            try FlowLab.replay(version: 9, to: port)
         }
+        let (tcpdump, port) = try #require(started.withLock { $0 })
         tcpdump.send(SIGTERM)
         #expect(await tcpdump.waitForExit(timeout: .seconds(10)) != nil)
         var imported: [FlowRecord] = []
@@ -97,7 +77,6 @@ struct PcapImportExportsTests {
             return true
         }
         let summary = try importer.run(path: capture)
-        let received = collected.withLock { $0 }
         #expect(received.count >= 300)
         #expect(summary.drops.undecodableDatagrams == 0 && summary.drops.notExport == 0)
         #expect(imported == received)

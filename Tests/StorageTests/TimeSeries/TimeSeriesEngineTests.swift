@@ -213,7 +213,7 @@ struct TimeSeriesEngineTests {
                 rowsPerTransaction: 100
             )
             let result = try await retention.apply(now: now)
-            let cutoff = now - TimeSeriesRetention.milliseconds(configuration.rawRetention)
+            let cutoff = now - configuration.rawRetention.wholeMilliseconds
             #expect(result.rawSamplesDeleted == samples.filter { $0.timestamp < cutoff }.count)
             let remaining = try await database.pool.read { db in
                 try [1, 2].map {
