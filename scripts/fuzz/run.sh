@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 SOURCES=("$ROOT"/Sources/NetmonCore/Flows/*.swift "$ROOT"/Sources/FlowCollector/Decoders/*.swift
     "$ROOT"/Sources/FlowCollector/Templates/*.swift)
 # The packet-capture target: the pure parts of Sources/FlowCollector/Capture.
-CAPTURE_SOURCES=("$ROOT"/Sources/NetmonCore/Flows/*.swift
+CAPTURE_SOURCES=("$ROOT"/Sources/NetmonCore/Flows/*.swift "$ROOT"/Sources/NetmonCore/Duration+Milliseconds.swift
     "$ROOT"/Sources/FlowCollector/Capture/{CapturedPacketDecoder,CaptureLinkType,FlowKey,FlowTable}.swift)
 
 # Seed corpora: one file per UDP payload of each export capture.
