@@ -17,12 +17,12 @@ awk '/^public struct FlowConfiguration/ {print; inside = 1; next}
     "$ROOT/Sources/NetmonCore/Configuration/FlowConfiguration.swift" >"$OUT/FlowConfiguration.swift"
 CORE=("$ROOT"/Sources/NetmonCore/Flows/*.swift "$ROOT"/Sources/NetmonCore/Duration+Milliseconds.swift
     "$OUT/FlowConfiguration.swift")
+# FlowCollector's decoders and capture code, without the services (swift-metrics, swift-log, lifecycle).
 COLLECTOR=("$ROOT"/Sources/FlowCollector/Decoders/*.swift "$ROOT"/Sources/FlowCollector/Templates/*.swift
-    "$ROOT"/Sources/FlowCollector/Pipeline/{FlowDatagramProcessor,SequenceTracker}.swift
-    "$ROOT"/Sources/FlowCollector/Capture/{CaptureError,CaptureLinkType,CapturedPacketDecoder,FlowKey,FlowTable}.swift
-    "$ROOT"/Sources/FlowCollector/Capture/{ImportSummary,PacketFlowBuilder,PcapHandle,PcapImporter,TopCounter}.swift)
-[ -z "$(ls "$ROOT"/Sources/FlowCollector/Capture/PcapFile*.swift 2>/dev/null)" ] \
-    || COLLECTOR+=("$ROOT"/Sources/FlowCollector/Capture/PcapFile*.swift)
+    "$ROOT"/Sources/FlowCollector/Pipeline/{FlowDatagramProcessor,SequenceTracker}.swift)
+for file in "$ROOT"/Sources/FlowCollector/Capture/*.swift; do
+    case "$(basename "$file")" in CaptureMetrics.swift | CaptureService.swift | CaptureThread.swift) ;; *) COLLECTOR+=("$file") ;; esac
+done
 swiftc "${FLAGS[@]}" -wmo -module-name NetmonCore -emit-module -emit-library -static "${CORE[@]}" \
     -o "$OUT/libNetmonCore.a"
 swiftc "${FLAGS[@]}" -wmo -module-name FlowCollector -emit-module -emit-library -static \

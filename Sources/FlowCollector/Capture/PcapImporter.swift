@@ -49,9 +49,14 @@ public struct PcapImporter {
     /// ends mid-packet or has an impossible record header stops the reading, and the summary says
     /// why in ``ImportSummary/fileError``.
     public func run(path: String) throws(CaptureError) -> ImportSummary {
-        let handle = try PcapHandle.openFile(path)
+        // Classic pcap files through netmond's own reader; pcapng and the rest through libpcap.
+        if let reader = try PcapFileReader.open(path) { return self.run(reader, path: path) }
+        return self.run(try PcapHandle.openFile(path), path: path)
+    }
+
+    private func run<Source: OfflinePacketSource>(_ handle: Source, path: String) -> ImportSummary {
         let started = Self.monotonicSeconds()
-        var accumulator = Accumulator(topLimit: 20_000)
+        var accumulator = ImportAccumulator(topLimit: 20_000)
         accumulator.summary.file = path
         accumulator.summary.mode = self.mode.rawValue
         accumulator.summary.fileBytes = Self.fileSize(path)
@@ -64,7 +69,11 @@ public struct PcapImporter {
         return accumulator.summary
     }
 
-    private func buildFlows(_ handle: PcapHandle, into accumulator: inout Accumulator, started: Double) {
+    private func buildFlows<Source: OfflinePacketSource>(
+        _ handle: Source,
+        into accumulator: inout ImportAccumulator,
+        started: Double
+    ) {
         let table = FlowTable(configuration: self.table)
         let builder = PacketFlowBuilder(table: table, linkType: handle.linkType)
         var packets: UInt64 = 0
@@ -96,7 +105,11 @@ public struct PcapImporter {
         accumulator.summary.drops.evictedFlows = table.statistics.evicted
     }
 
-    private func decodeExports(_ handle: PcapHandle, into accumulator: inout Accumulator, started: Double) {
+    private func decodeExports<Source: OfflinePacketSource>(
+        _ handle: Source,
+        into accumulator: inout ImportAccumulator,
+        started: Double
+    ) {
         var processors: [FlowConfiguration.ListenerProtocol: FlowDatagramProcessor] = [:]
         var packet = CapturedPacket()
         var packets: UInt64 = 0
@@ -134,7 +147,7 @@ public struct PcapImporter {
         accumulator.summary.packetsRead = packets
     }
 
-    private func handOn(_ records: [FlowRecord], into accumulator: inout Accumulator) {
+    private func handOn(_ records: [FlowRecord], into accumulator: inout ImportAccumulator) {
         guard !records.isEmpty else { return }
         for record in records { accumulator.add(record) }
         if let sink = self.sink {
@@ -146,7 +159,12 @@ public struct PcapImporter {
         }
     }
 
-    private func report(_ handle: PcapHandle, packets: UInt64, started: Double, _ accumulator: Accumulator) {
+    private func report<Source: OfflinePacketSource>(
+        _ handle: Source,
+        packets: UInt64,
+        started: Double,
+        _ accumulator: ImportAccumulator
+    ) {
         guard let progress = self.progress else { return }
         progress(
             Progress(
@@ -171,56 +189,19 @@ public struct PcapImporter {
     }
 }
 
-/// Totals and bounded top lists of the flows of one import.
-private struct Accumulator {
-    struct PortKey: Hashable, Sendable {
-        var ipProtocol: UInt8
-        var port: UInt16
-    }
-
-    var summary = ImportSummary()
-    var talkers: TopCounter<IPAddress>
-    var ports: TopCounter<PortKey>
-
-    init(topLimit: Int) {
-        self.talkers = TopCounter(limit: topLimit)
-        self.ports = TopCounter(limit: topLimit)
-    }
-
-    mutating func add(_ record: FlowRecord) {
-        self.summary.flows += 1
-        self.summary.packets += record.packets
-        self.summary.bytes += record.bytes
-        if self.summary.firstSeen == 0 || record.firstSwitched < self.summary.firstSeen {
-            self.summary.firstSeen = record.firstSwitched
-        }
-        self.summary.lastSeen = max(self.summary.lastSeen, record.lastSwitched)
-        self.talkers.add(record.sourceAddress, bytes: record.bytes, packets: record.packets)
-        self.ports.add(
-            PortKey(ipProtocol: record.ipProtocol, port: record.destinationPort),
-            bytes: record.bytes,
-            packets: record.packets
-        )
-    }
-
-    mutating func finish(top: Int) {
-        self.summary.topTalkers = self.talkers.top(top).map {
-            .init(
-                address: $0.key.description,
-                bytes: $0.totals.bytes,
-                packets: $0.totals.packets,
-                flows: $0.totals.flows
-            )
-        }
-        self.summary.topPorts = self.ports.top(top).map {
-            .init(
-                protocol: $0.key.ipProtocol,
-                port: $0.key.port,
-                bytes: $0.totals.bytes,
-                packets: $0.totals.packets,
-                flows: $0.totals.flows
-            )
-        }
-        self.summary.topApproximate = self.talkers.isApproximate || self.ports.isApproximate
-    }
+/// Where an import reads packets from: libpcap (``PcapHandle``) or the classic-pcap reader
+/// (``PcapFileReader``). The importer is generic over it, so each gets its own specialised loop.
+protocol OfflinePacketSource: AnyObject {
+    /// The framing of the packets.
+    var linkType: CaptureLinkType { get }
+    /// Reads one packet and hands its capture time (µs since the epoch), wire length and captured
+    /// bytes (valid only during the call) to `body`.
+    func next(
+        _ body: (_ microseconds: Int64, _ wireLength: Int, _ bytes: UnsafeRawBufferPointer) -> Void
+    ) throws(CaptureError) -> PcapHandle.ReadResult
+    /// Bytes of the file read so far.
+    func filePosition() -> Int64?
 }
+
+extension PcapHandle: OfflinePacketSource {}
+extension PcapFileReader: OfflinePacketSource {}

@@ -1,7 +1,28 @@
+/// A key of a ``TopCounter``: hashable, with a cheap, well-mixed 64-bit hash of its own (the counter
+/// looks keys up once per flow, and the standard library's SipHash cost more than the rest of an
+/// import's summary).
+public protocol TopCounterKey: Hashable, Sendable {
+    /// A well-mixed hash of the key and `seed` (random per counter, so that crafted keys cannot
+    /// aim at one bucket); equal keys give equal values.
+    func topCounterHash(seed: UInt64) -> UInt64
+}
+
+extension TopCounterKey {
+    /// Mixes two words into one (the 128-bit product folded, as wyhash does).
+    @inline(__always)
+    public static func mix(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
+        let product = (lhs ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: rhs ^ 0xA076_1D64_78BD_642F)
+        return product.high ^ product.low
+    }
+}
+
 /// Bytes, packets and flows per key (an address, a port), in bounded memory: past `limit` keys the
 /// smaller half is dropped, so totals per key stay exact for heavy hitters and approximate (a lower
 /// bound) only for keys that were once among the smallest.
-public struct TopCounter<Key: Hashable & Sendable>: Sendable {
+///
+/// Keys and totals live in dense arrays found through an open-addressing index (linear probing, at
+/// most half full); pruning selects the larger half in linear time instead of sorting.
+public struct TopCounter<Key: TopCounterKey>: Sendable {
     /// One key's totals.
     public struct Totals: Sendable, Hashable {
         public var bytes: UInt64 = 0
@@ -9,34 +30,116 @@ public struct TopCounter<Key: Hashable & Sendable>: Sendable {
         public var flows: UInt64 = 0
     }
 
-    private var totals: [Key: Totals] = [:]
+    private var keys: [Key] = []
+    private var totals: [Totals] = []
+    /// Entry number + 1 per bucket, 0 when empty.
+    private var index: [UInt32]
     /// Keys held at most before pruning.
     public let limit: Int
+    private let seed = UInt64.random(in: .min ... .max)
     /// Whether pruning ever dropped keys (the totals of small keys are then lower bounds).
     public private(set) var isApproximate = false
 
     public init(limit: Int = 100_000) {
         self.limit = max(16, limit)
+        self.index = [UInt32](repeating: 0, count: 64)
     }
+
+    /// Keys counted now.
+    public var count: Int { self.keys.count }
 
     /// Adds one flow of `key`.
     public mutating func add(_ key: Key, bytes: UInt64, packets: UInt64) {
-        self.totals[key, default: Totals()].bytes &+= bytes
-        self.totals[key, default: Totals()].packets &+= packets
-        self.totals[key, default: Totals()].flows &+= 1
-        if self.totals.count > self.limit { self.prune() }
+        let mask = self.index.count - 1
+        var bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & mask
+        while true {
+            let entry = Int(self.index[bucket])
+            if entry == 0 { break }
+            if self.keys[entry - 1] == key {
+                self.totals[entry - 1].bytes &+= bytes
+                self.totals[entry - 1].packets &+= packets
+                self.totals[entry - 1].flows &+= 1
+                return
+            }
+            bucket = (bucket + 1) & mask
+        }
+        self.keys.append(key)
+        self.totals.append(Totals(bytes: bytes, packets: packets, flows: 1))
+        self.index[bucket] = UInt32(self.keys.count)
+        if self.keys.count > self.limit {
+            self.prune()
+        } else if self.keys.count * 2 > self.index.count {
+            self.rebuildIndex(buckets: self.index.count * 2)
+        }
     }
 
+    /// Keeps the `limit / 2` keys with the most bytes.
     private mutating func prune() {
-        let kept = self.totals.sorted { $0.value.bytes > $1.value.bytes }.prefix(self.limit / 2)
-        self.totals = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        let keep = self.limit / 2
+        var bytes = self.totals.map(\.bytes)
+        let threshold = Self.select(&bytes, rank: keep - 1)
+        // Everything above the threshold, then as many keys at it as fit (in arrival order).
+        var atThreshold = keep - self.totals.lazy.filter { $0.bytes > threshold }.count
+        var keys: [Key] = []
+        var totals: [Totals] = []
+        keys.reserveCapacity(self.limit + 1)
+        totals.reserveCapacity(self.limit + 1)
+        for (key, total) in zip(self.keys, self.totals) {
+            if total.bytes > threshold || (total.bytes == threshold && atThreshold > 0) {
+                if total.bytes == threshold { atThreshold -= 1 }
+                keys.append(key)
+                totals.append(total)
+            }
+        }
+        self.keys = keys
+        self.totals = totals
         self.isApproximate = true
+        self.rebuildIndex(buckets: self.index.count)
+    }
+
+    private mutating func rebuildIndex(buckets: Int) {
+        var index = [UInt32](repeating: 0, count: buckets)
+        let mask = buckets - 1
+        for (number, key) in self.keys.enumerated() {
+            var bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & mask
+            while index[bucket] != 0 { bucket = (bucket + 1) & mask }
+            index[bucket] = UInt32(number + 1)
+        }
+        self.index = index
+    }
+
+    /// The value of rank `rank` (0 = largest) of `values`, by quickselect (reorders `values`).
+    static func select(_ values: inout [UInt64], rank: Int) -> UInt64 {
+        var low = 0
+        var high = values.count - 1
+        while low < high {
+            let pivot = values[low + (high - low) / 2]
+            var left = low
+            var right = high
+            while left <= right {
+                while values[left] > pivot { left += 1 }
+                while values[right] < pivot { right -= 1 }
+                if left <= right {
+                    values.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if rank <= right {
+                high = right
+            } else if rank >= left {
+                low = left
+            } else {
+                return values[rank]
+            }
+        }
+        return values[rank]
     }
 
     /// The `count` largest keys by bytes (ties: more packets first).
     public func top(_ count: Int) -> [(key: Key, totals: Totals)] {
-        self.totals.sorted {
-            ($0.value.bytes, $0.value.packets) > ($1.value.bytes, $1.value.packets)
-        }.prefix(count).map { (key: $0.key, totals: $0.value) }
+        zip(self.keys, self.totals).sorted {
+            ($0.1.bytes, $0.1.packets) > ($1.1.bytes, $1.1.packets)
+        }.prefix(count).map { (key: $0.0, totals: $0.1) }
     }
 }
