@@ -172,9 +172,27 @@ public final class FlowTable {
     /// Accounts one decoded packet seen at `now` (UTC epoch milliseconds).
     @inline(__always)
     public func add(_ packet: CapturedPacket, now: Int64) {
+        self.add(packet, hash: packet.key.hashValue64, now: now)
+    }
+
+    /// Loads the index bucket of a key's hash and, when it holds an entry with the same tag, that
+    /// entry's first word: called for a batch of packets before they are added, so the cache misses
+    /// of the batch overlap instead of following one another. Returns a value to fold into a sink
+    /// (the loads must not be optimised away); it changes nothing.
+    @inline(__always)
+    func touch(hash: UInt64) -> UInt64 {
+        let tag = hash >> 32
+        let word = self.index[Int(truncatingIfNeeded: tag) & self.mask]
+        guard word >> 32 == tag && word != 0 else { return word }
+        let slot = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+        return UnsafeRawPointer(self.entries + slot).load(as: UInt64.self)
+    }
+
+    /// ``add(_:now:)`` with the key's ``FlowKey/hashValue64`` already computed.
+    @inline(__always)
+    func add(_ packet: CapturedPacket, hash: UInt64, now: Int64) {
         self.statistics.packets += 1
         let key = packet.key
-        let hash = key.hashValue64
         let tag = hash >> 32
         var bucket = Int(truncatingIfNeeded: tag) & self.mask
         while true {

@@ -13,7 +13,7 @@ import Glibc
 final class PcapFileReader {
     /// The largest record libpcap accepts for the link types netmond decodes (`MAXIMUM_SNAPLEN`).
     static let maximumSnapLength = 262_144
-    private static let chunk = 1 << 20
+    private static let chunk = 1 << 18
 
     /// The framing of the packets.
     let linkType: CaptureLinkType
@@ -166,6 +166,49 @@ final class PcapFileReader {
         body(micros, Int(wire), UnsafeRawBufferPointer(start: self.buffer + self.start + 16, count: length))
         self.start += 16 + length
         return .packet
+    }
+
+    /// Hands the packets whose records are whole in the buffer (at most `capacity`, at least one)
+    /// to `body` as one batch, valid during the call; returns how many (0 at the end of the file).
+    @inline(__always)
+    func nextBatch(
+        into references: UnsafeMutablePointer<PacketReference>,
+        capacity: Int,
+        _ body: (UnsafeBufferPointer<PacketReference>) -> Void
+    ) throws(CaptureError) -> Int {
+        var count = 0
+        while count < capacity && self.end - self.start >= 16 {
+            let record = self.buffer + self.start
+            var seconds = record.loadUnaligned(as: UInt32.self)
+            var fraction = record.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+            var captured = record.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+            if self.swapped {
+                seconds = seconds.byteSwapped
+                fraction = fraction.byteSwapped
+                captured = captured.byteSwapped
+            }
+            let length = Int(captured)
+            // A cut or oversized record: left to ``next(_:)``, which reads on or says why not.
+            guard length <= self.snapLength && self.end - self.start >= 16 + length else { break }
+            var micros = Int64(Int32(bitPattern: fraction))
+            if self.nanoseconds { micros /= 1000 }
+            micros += Int64(Int32(bitPattern: seconds)) * 1_000_000
+            references[count] = PacketReference(
+                bytes: UnsafeRawBufferPointer(start: record + 16, count: length),
+                microseconds: micros
+            )
+            count += 1
+            self.start += 16 + length
+        }
+        if count == 0 {
+            let result = try self.next { microseconds, _, bytes in
+                references[0] = PacketReference(bytes: bytes, microseconds: microseconds)
+            }
+            guard case .packet = result else { return 0 }
+            count = 1
+        }
+        body(UnsafeBufferPointer(start: references, count: count))
+        return count
     }
 
     /// A record longer than the file's snap length: an error past libpcap's maximum, otherwise

@@ -77,19 +77,25 @@ public struct PcapImporter {
         let table = FlowTable(configuration: self.table)
         let builder = PacketFlowBuilder(table: table, linkType: handle.linkType)
         var packets: UInt64 = 0
+        var nextReport: UInt64 = 100_000
+        let references = UnsafeMutablePointer<PacketReference>.allocate(capacity: 256)
+        defer { references.deallocate() }
         while true {
             do {
-                let result = try handle.next { microseconds, _, bytes in
-                    builder.add(bytes, microseconds: microseconds)
+                let count = try handle.nextBatch(into: references, capacity: 256) { batch in
+                    builder.add(batch: batch)
                 }
-                guard case .packet = result else { break }
+                guard count > 0 else { break }
+                packets += UInt64(count)
             } catch {
                 accumulator.summary.fileError = error.message
                 break
             }
-            packets += 1
             if table.pendingExpired >= 4096 { self.handOn(table.takeExpired(), into: &accumulator) }
-            if packets % 100_000 == 0 { self.report(handle, packets: packets, started: started, accumulator) }
+            if packets >= nextReport {
+                self.report(handle, packets: packets, started: started, accumulator)
+                nextReport += 100_000
+            }
         }
         self.handOn(table.takeExpired(), into: &accumulator)
         while table.count > 0 {
@@ -199,9 +205,31 @@ protocol OfflinePacketSource: AnyObject {
     func next(
         _ body: (_ microseconds: Int64, _ wireLength: Int, _ bytes: UnsafeRawBufferPointer) -> Void
     ) throws(CaptureError) -> PcapHandle.ReadResult
+    /// Hands on at least one and at most `capacity` packets as one batch (valid during the call);
+    /// returns how many, 0 at the end.
+    func nextBatch(
+        into references: UnsafeMutablePointer<PacketReference>,
+        capacity: Int,
+        _ body: (UnsafeBufferPointer<PacketReference>) -> Void
+    ) throws(CaptureError) -> Int
     /// Bytes of the file read so far.
     func filePosition() -> Int64?
 }
 
-extension PcapHandle: OfflinePacketSource {}
+extension PcapHandle: OfflinePacketSource {
+    /// libpcap hands on one packet at a time: batches of one.
+    func nextBatch(
+        into references: UnsafeMutablePointer<PacketReference>,
+        capacity: Int,
+        _ body: (UnsafeBufferPointer<PacketReference>) -> Void
+    ) throws(CaptureError) -> Int {
+        var count = 0
+        _ = try self.next { microseconds, _, bytes in
+            references[0] = PacketReference(bytes: bytes, microseconds: microseconds)
+            body(UnsafeBufferPointer(start: references, count: 1))
+            count = 1
+        }
+        return count
+    }
+}
 extension PcapFileReader: OfflinePacketSource {}

@@ -30,8 +30,13 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         public var flows: UInt64 = 0
     }
 
-    private var keys: [Key] = []
-    private var totals: [Totals] = []
+    /// A key and its totals side by side: one cache line per lookup, not two.
+    private struct Entry: Sendable {
+        var key: Key
+        var totals: Totals
+    }
+
+    private var entries: [Entry] = []
     /// Entry number + 1 per bucket, 0 when empty.
     private var index: [UInt32]
     /// Keys held at most before pruning.
@@ -46,7 +51,7 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     }
 
     /// Keys counted now.
-    public var count: Int { self.keys.count }
+    public var count: Int { self.entries.count }
 
     /// Adds one flow of `key`.
     public mutating func add(_ key: Key, bytes: UInt64, packets: UInt64) {
@@ -55,20 +60,19 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         while true {
             let entry = Int(self.index[bucket])
             if entry == 0 { break }
-            if self.keys[entry - 1] == key {
-                self.totals[entry - 1].bytes &+= bytes
-                self.totals[entry - 1].packets &+= packets
-                self.totals[entry - 1].flows &+= 1
+            if self.entries[entry - 1].key == key {
+                self.entries[entry - 1].totals.bytes &+= bytes
+                self.entries[entry - 1].totals.packets &+= packets
+                self.entries[entry - 1].totals.flows &+= 1
                 return
             }
             bucket = (bucket + 1) & mask
         }
-        self.keys.append(key)
-        self.totals.append(Totals(bytes: bytes, packets: packets, flows: 1))
-        self.index[bucket] = UInt32(self.keys.count)
-        if self.keys.count > self.limit {
+        self.entries.append(Entry(key: key, totals: Totals(bytes: bytes, packets: packets, flows: 1)))
+        self.index[bucket] = UInt32(self.entries.count)
+        if self.entries.count > self.limit {
             self.prune()
-        } else if self.keys.count * 2 > self.index.count {
+        } else if self.entries.count * 2 > self.index.count {
             self.rebuildIndex(buckets: self.index.count * 2)
         }
     }
@@ -76,23 +80,20 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     /// Keeps the `limit / 2` keys with the most bytes.
     private mutating func prune() {
         let keep = self.limit / 2
-        var bytes = self.totals.map(\.bytes)
+        var bytes = self.entries.map(\.totals.bytes)
         let threshold = Self.select(&bytes, rank: keep - 1)
         // Everything above the threshold, then as many keys at it as fit (in arrival order).
-        var atThreshold = keep - self.totals.lazy.filter { $0.bytes > threshold }.count
-        var keys: [Key] = []
-        var totals: [Totals] = []
-        keys.reserveCapacity(self.limit + 1)
-        totals.reserveCapacity(self.limit + 1)
-        for (key, total) in zip(self.keys, self.totals) {
-            if total.bytes > threshold || (total.bytes == threshold && atThreshold > 0) {
-                if total.bytes == threshold { atThreshold -= 1 }
-                keys.append(key)
-                totals.append(total)
+        var atThreshold = keep - self.entries.lazy.filter { $0.totals.bytes > threshold }.count
+        var kept: [Entry] = []
+        kept.reserveCapacity(self.limit + 1)
+        for entry in self.entries {
+            let bytes = entry.totals.bytes
+            if bytes > threshold || (bytes == threshold && atThreshold > 0) {
+                if bytes == threshold { atThreshold -= 1 }
+                kept.append(entry)
             }
         }
-        self.keys = keys
-        self.totals = totals
+        self.entries = kept
         self.isApproximate = true
         self.rebuildIndex(buckets: self.index.count)
     }
@@ -100,8 +101,8 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     private mutating func rebuildIndex(buckets: Int) {
         var index = [UInt32](repeating: 0, count: buckets)
         let mask = buckets - 1
-        for (number, key) in self.keys.enumerated() {
-            var bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & mask
+        for (number, entry) in self.entries.enumerated() {
+            var bucket = Int(truncatingIfNeeded: entry.key.topCounterHash(seed: self.seed)) & mask
             while index[bucket] != 0 { bucket = (bucket + 1) & mask }
             index[bucket] = UInt32(number + 1)
         }
@@ -138,8 +139,8 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
 
     /// The `count` largest keys by bytes (ties: more packets first).
     public func top(_ count: Int) -> [(key: Key, totals: Totals)] {
-        zip(self.keys, self.totals).sorted {
-            ($0.1.bytes, $0.1.packets) > ($1.1.bytes, $1.1.packets)
-        }.prefix(count).map { (key: $0.0, totals: $0.1) }
+        self.entries.sorted {
+            ($0.totals.bytes, $0.totals.packets) > ($1.totals.bytes, $1.totals.packets)
+        }.prefix(count).map { (key: $0.key, totals: $0.totals) }
     }
 }
