@@ -59,7 +59,7 @@ def main():
     shutil.rmtree(nfdir, ignore_errors=True)
     os.makedirs(nfdir)
     tools = [
-        ("netmond import", [netmond, "import", pcap, "--format", "json", "--max-flows", "2000000"]),
+        (os.environ.get("NETMOND_LABEL", "netmond import"), [netmond, "import", pcap, "--format", "json", "--max-flows", "2000000"]),
         ("softflowd -r", ["softflowd", "-D", "-a", "-v", "9", "-m", "2000000", "-r", pcap,
                           "-n", "127.0.0.1:%d" % port, "-p", os.path.join(work, "softflowd.pid"),
                           "-t", "maxlife=60", "-t", "general=15", "-t", "expint=1"]),
@@ -76,8 +76,8 @@ def main():
         print("  %-22s %6.2f s wall  %6.2f s CPU  %8.0f packets/s  %6.0f ns CPU/packet  peak RSS %5.0f MB"
               % (name, wall, cpu, packets / wall, cpu * 1e9 / packets, rss / 1e6))
     sink.close()
-    peers = [r for r in results if not r[0].startswith("netmond")]
-    ours = [r for r in results if r[0].startswith("netmond")]
+    peers = results[1:] if results and results[0][0] == tools[0][0] else results
+    ours = results[:1] if results and results[0][0] == tools[0][0] else []
     if ours and peers:
         fastest = min(peers, key=lambda r: r[1])
         print("netmond vs fastest peer (%s): %.2fx packets/s, %.2fx less CPU per packet"

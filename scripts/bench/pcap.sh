@@ -13,13 +13,19 @@ FLOWS="${2:-100000}"
 DIR="${NETMOND_BENCH_DIR:-.build/bench-pcap}"
 mkdir -p "$DIR"
 
-swift build -c release --product netmond
-bin="$(swift build -c release --show-bin-path)/netmond"
+# NETMOND_BIN runs another build in netmond's place (e.g. NETMOND_BIN=.build/pcap-loop/pcap-loop, the
+# import loop of scripts/bench/pcap-loop.sh without the daemon), labelled by NETMOND_LABEL.
+if [ -n "${NETMOND_BIN:-}" ]; then
+    bin="$NETMOND_BIN"
+else
+    swift build -c release --product netmond
+    bin="$(swift build -c release --show-bin-path)/netmond"
+fi
 
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: scripts/bench/pcap.sh $*"
+echo "command: ${NETMOND_BIN:+NETMOND_BIN=$NETMOND_BIN }scripts/bench/pcap.sh $*"
 mixed="$DIR/mixed-$PACKETS-$FLOWS.pcap"
 [ -s "$mixed" ] || python3 scripts/bench/gen-pcap.py "$mixed" --packets "$PACKETS" --flows "$FLOWS"
 concurrent="$DIR/concurrent-1000000.pcap"

@@ -28,6 +28,12 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         public var bytes: UInt64 = 0
         public var packets: UInt64 = 0
         public var flows: UInt64 = 0
+
+        public init(bytes: UInt64 = 0, packets: UInt64 = 0, flows: UInt64 = 0) {
+            self.bytes = bytes
+            self.packets = packets
+            self.flows = flows
+        }
     }
 
     /// A key and its totals side by side: one cache line per lookup, not two.
@@ -110,7 +116,7 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     }
 
     /// The value of rank `rank` (0 = largest) of `values`, by quickselect (reorders `values`).
-    static func select(_ values: inout [UInt64], rank: Int) -> UInt64 {
+    package static func select(_ values: inout [UInt64], rank: Int) -> UInt64 {
         var low = 0
         var high = values.count - 1
         while low < high {

@@ -1,0 +1,52 @@
+import FlowCollector
+import NetmonCore
+import Testing
+
+@Suite("Top counter: exact below its limit, keeps the heavy half when pruning")
+struct TopCounterTests {
+    @Test("Below the limit: exact totals, ordered by bytes then packets")
+    func exact() {
+        var counter = TopCounter<IPAddress>(limit: 1000)
+        for index in 0..<500 {
+            counter.add(.v4(UInt32(index)), bytes: UInt64(index % 50), packets: 1)
+            counter.add(.v6(high: 1, low: UInt64(index)), bytes: 7, packets: 2)
+        }
+        counter.add(.v4(42), bytes: 1000, packets: 3)
+        #expect(counter.count == 1000 && !counter.isApproximate)
+        let top = counter.top(3)
+        #expect(top[0].key == .v4(42) && top[0].totals == .init(bytes: 1042, packets: 4, flows: 2))
+        #expect(top[1].totals.bytes == 49 && top[2].totals.bytes == 49)
+    }
+
+    @Test("Past the limit the smaller half goes; the heavy hitters stay exact")
+    func prunes() {
+        var counter = TopCounter<IPAddress>(limit: 100)
+        for round in 0..<20 {
+            for heavy in 0..<10 { counter.add(.v4(UInt32(heavy)), bytes: 1_000_000, packets: 1) }
+            for light in 0..<90 { counter.add(.v4(UInt32(1000 + round * 90 + light)), bytes: 1, packets: 1) }
+        }
+        #expect(counter.isApproximate && counter.count <= 100)
+        let top = counter.top(10)
+        #expect(Set(top.map(\.key)) == Set((0..<10).map { IPAddress.v4(UInt32($0)) }))
+        #expect(top.allSatisfy { $0.totals == .init(bytes: 20_000_000, packets: 20, flows: 20) })
+    }
+
+    @Test("Selection gives the value of each rank, as sorting does")
+    func selection() {
+        var state: UInt64 = 88_172_645_463_325_252
+        for size in [1, 2, 3, 10, 101, 1000] {
+            var values: [UInt64] = (0..<size).map { _ in
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                return state % 37
+            }
+            let sorted = values.sorted(by: >)
+            for rank in [0, size / 2, size - 1] {
+                var copy = values
+                #expect(TopCounter<IPAddress>.select(&copy, rank: rank) == sorted[rank])
+            }
+            values.removeAll()
+        }
+    }
+}
