@@ -59,6 +59,7 @@ print("open " + Usage.now().since(openStart).fields + " sessions=\(clients.count
 var pollers = devices.map { DevicePoller(device: $0) }
 for cycle in 1...cycles {
     let agentStart = processCPUSeconds(agentPIDs)
+    let (requestsStart, resendsStart) = (engine.requestsSent, engine.retransmissions)
     let start = Usage.now()
     let (polled, tally) = await runCycle(pollers, clients: clients, concurrency: concurrency)
     pollers = polled
@@ -75,6 +76,7 @@ for cycle in 1...cycles {
     line += String(format: " cpu_s_per_1k_varbinds=%.5f", used.cpu / Double(max(1, counted)) * 1000)
     line += String(format: " cpu_s_per_1k_counted=%.5f", used.cpu / Double(max(1, tally.varBinds)) * 1000)
     line += String(format: " snmpsim_cpu_s=%.2f", agentCPU)
+    line += " requests=\(engine.requestsSent - requestsStart) retransmissions=\(engine.retransmissions - resendsStart)"
     print(line)
     for error in tally.errors.prefix(5) { print("error \(error)") }
 }

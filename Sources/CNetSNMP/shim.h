@@ -6,6 +6,10 @@
 
 #include <sys/select.h>
 #include <sys/eventfd.h>
+#include <sys/epoll.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
@@ -80,7 +84,7 @@ static inline int netmond_usm_forget_user(const char *name) {
 /// A non-blocking eventfd that wakes the SNMP engine thread's poll().
 static inline int netmond_make_wake_fd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
-// MARK: Sessions driven by netmond's own poll() loop
+// MARK: Sessions driven by netmond's own epoll loop
 
 /// The socket of an open single-API session, or -1.
 static inline int netmond_sess_socket(void *sessp) {
@@ -88,14 +92,66 @@ static inline int netmond_sess_socket(void *sessp) {
     return transport == NULL ? -1 : transport->sock;
 }
 
-/// Reads what is waiting on `fd` for the session (dispatching callbacks).
-static inline int netmond_sess_read_socket(void *sessp, int fd) {
-    netsnmp_large_fd_set set;
-    netsnmp_large_fd_set_init(&set, fd + 1);
-    netsnmp_large_fd_setfd(fd, &set);
-    int result = snmp_sess_read2(sessp, &set);
-    netsnmp_large_fd_set_cleanup(&set);
+/// A file descriptor set the engine thread keeps for its whole life (net-snmp's read and
+/// select-info calls take one): allocated once instead of once per datagram. Grows as needed.
+static inline void *netmond_fdset_create(void) {
+    netsnmp_large_fd_set *set = malloc(sizeof(netsnmp_large_fd_set));
+    if (set != NULL) netsnmp_large_fd_set_init(set, 4096);
+    return set;
+}
+
+static inline void netmond_fdset_destroy(void *set) {
+    if (set == NULL) return;
+    netsnmp_large_fd_set_cleanup((netsnmp_large_fd_set *)set);
+    free(set);
+}
+
+/// Reads the datagram waiting on `fd` for the session (dispatching callbacks), through `set`
+/// (from `netmond_fdset_create`), which is left empty again.
+static inline int netmond_sess_read_socket(void *sessp, int fd, void *set) {
+    netsnmp_large_fd_set *fds = (netsnmp_large_fd_set *)set;
+    netsnmp_large_fd_setfd(fd, fds);
+    int result = snmp_sess_read2(sessp, fds);
+    netsnmp_large_fd_clr(fd, fds);
     return result;
+}
+
+/// Microseconds until net-snmp must next run `snmp_sess_timeout` for the session (its earliest
+/// request's expiry: a retry or a timeout; 0 when already due), or -1 when nothing is waiting.
+static inline long netmond_sess_next_timeout_us(void *sessp, int fd, void *set) {
+    netsnmp_large_fd_set *fds = (netsnmp_large_fd_set *)set;
+    int numfds = 0, block = 1;
+    struct timeval timeout = {0, 0};
+    snmp_sess_select_info2_flags(sessp, &numfds, fds, &timeout, &block, NETSNMP_SELECT_NOALARMS);
+    netsnmp_large_fd_clr(fd, fds);
+    if (block) return -1;
+    return (long)timeout.tv_sec * 1000000L + (long)timeout.tv_usec;
+}
+
+// MARK: epoll (struct epoll_event is packed and holds a union: kept on the C side)
+
+static inline int netmond_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+/// Watches `fd` for input, reporting `token` when it is readable.
+static inline int netmond_epoll_add(int epfd, int fd, uint64_t token) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    event.events = EPOLLIN;
+    event.data.u64 = token;
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
+}
+
+static inline int netmond_epoll_remove(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL); }
+
+/// Waits up to `timeout_ms` (-1: no limit) and stores the tokens of the ready descriptors in
+/// `tokens` (at most `capacity`); returns how many, 0 on timeout or EINTR, -1 on another error.
+static inline int netmond_epoll_wait(int epfd, uint64_t *tokens, int capacity, int timeout_ms) {
+    struct epoll_event events[256];
+    if (capacity > 256) capacity = 256;
+    int count = epoll_wait(epfd, events, capacity, timeout_ms);
+    if (count < 0) return errno == EINTR ? 0 : -1;
+    for (int i = 0; i < count; i++) tokens[i] = events[i].data.u64;
+    return count;
 }
 
 #endif

@@ -148,4 +148,66 @@ struct SNMPEngineLabTests {
         #expect(results.count == 40)
         #expect(results.allSatisfy { $0 == "netmond-lab-snmpd" })
     }
+
+    @Test("timeouts of many sessions at once each fire on time while another session keeps answering")
+    func manyTimeouts() async throws {
+        let silentPort = HTTPProbe.freePort()
+        let silent = SNMPTarget(
+            address: "127.0.0.1",
+            port: silentPort,
+            credentials: .v2c(community: "public"),
+            timeout: .milliseconds(300),
+            retries: 1
+        )
+        let live = try await Self.engine.client(for: self.target(.v2c(community: Lab.community)))
+        defer { live.close() }
+        let started = ContinuousClock.now
+        let (timeouts, answers) = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for _ in 0..<60 {
+                group.addTask {
+                    let client = try await Self.engine.client(for: silent)
+                    defer { client.close() }
+                    do {
+                        _ = try await client.get([Self.sysName])
+                        return (0, 0)
+                    } catch let error as SNMPError where error.code == .timeout {
+                        return (1, 0)
+                    }
+                }
+            }
+            group.addTask {
+                var answered = 0
+                for _ in 0..<50 {
+                    let name = try await live.get([Self.sysName]).first?.value.text
+                    if name == "netmond-lab-snmpd" { answered += 1 }
+                }
+                return (0, answered)
+            }
+            return try await group.reduce(into: (0, 0)) { $0 = ($0.0 + $1.0, $0.1 + $1.1) }
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(timeouts == 60)
+        #expect(answers == 50)
+        #expect(elapsed >= .milliseconds(600))
+        #expect(elapsed < .seconds(3))
+    }
+
+    @Test("sessions whose sockets are numbered past 1,024 (select's FD_SETSIZE) work")
+    func manySessions() async throws {
+        var clients: [SNMPClient] = []
+        defer { for client in clients { client.close() } }
+        // Enough open sessions that the newest sockets' numbers exceed select()'s fd_set.
+        for _ in 0..<1_100 {
+            clients.append(try await Self.engine.client(for: self.target(.v2c(community: Lab.community))))
+        }
+        let newest = clients.suffix(20)
+        let names = try await withThrowingTaskGroup(of: String?.self) { group in
+            for client in newest {
+                group.addTask { try await client.get([Self.sysName]).first?.value.text }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(names.count == 20)
+        #expect(names.allSatisfy { $0 == "netmond-lab-snmpd" })
+    }
 }

@@ -7,6 +7,7 @@
 #     --concurrency C  netmond polls in flight (default 200 = snmp.max_concurrent_polls default)
 #     --parallel P     snmpbulkwalk processes in parallel (default 32)
 #     --skip-build     use the existing release binary
+#     --bin PATH       use this snmp-poll-bench binary (no build), e.g. one kept from an earlier commit
 #     --keep-fleet     leave the snmpsim fleet running at the end (a running fleet of the same size is reused)
 #
 # For each N: one netmond run (sessions opened, cycle 1 = discovery + interface counters + health,
@@ -24,6 +25,7 @@ concurrency=200
 parallel=32
 build=1
 keep=0
+bin=""
 sizes=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,8 +33,9 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrency="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
     --skip-build) build=0; shift ;;
+    --bin) bin="$2"; build=0; shift 2 ;;
     --keep-fleet) keep=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) sizes+=("$1"); shift ;;
   esac
 done
@@ -50,14 +53,15 @@ mkdir -p "$DIR/results" "$SNMP_PERSISTENT_DIR"
 if [ "$build" -eq 1 ]; then
   timeout 1800 swift build -c release --product snmp-poll-bench
 fi
-bin="$(swift build -c release --show-bin-path)/snmp-poll-bench"
+[ -n "$bin" ] || bin="$(swift build -c release --show-bin-path)/snmp-poll-bench"
 [ -x "$bin" ] || { echo "missing $bin (build it: swift build -c release --product snmp-poll-bench)" >&2; exit 1; }
 
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "peers: $(snmpbulkwalk -V 2>&1 | head -1), snmpsim $("$REPO/.venv/bin/pip" show snmpsim 2>/dev/null | awk '/^Version/ {print $2}')"
+echo "peers: $(snmpbulkwalk -V 2>&1 | head -1), snmpsim $("${NETMOND_VENV:-$REPO/.venv}/bin/pip" show snmpsim 2>/dev/null | awk '/^Version/ {print $2}')"
 echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --parallel $parallel ${sizes[*]}"
+echo "binary: $bin"
 
 cleanup() { [ "$keep" -eq 1 ] || "$FLEET" down >/dev/null 2>&1 || "$FLEET" down; }
 trap cleanup EXIT

@@ -227,7 +227,9 @@ public struct DevicePoller: Sendable {
                 self.state.operStatus[index] = status
             }
             let octetLimit = interface.speedBitsPerSecond.map { Double($0) / 8 * 1.02 }
-            for (counter, value) in polled.counters[index] ?? [:] {
+            for (position, polledValue) in (polled.counters[index] ?? []).enumerated() {
+                guard let value = polledValue else { continue }
+                let counter = InterfaceCounter.all[position]
                 let key = DevicePollState.CounterKey(metric: counter.metric, ifIndex: index, instance: "")
                 let reading = CounterReading(
                     value: value.value,

@@ -3,9 +3,18 @@ import NetmonCore
 /// One poll of the interface tables: every counter column (64-bit where the device has them),
 /// statuses and discontinuity markers, in one multi-column walk.
 enum InterfacePolling {
+    /// One counter value, with the agent's sysUpTime of the response it came in.
+    struct CounterValue: Sendable {
+        var value: UInt64
+        var width: CounterReading.Width
+        var uptime: UInt32?
+    }
+
     struct Result: Sendable {
-        /// Counter values by interface, each with the agent's sysUpTime of the response it came in.
-        var counters: [Int: [InterfaceCounter: (value: UInt64, width: CounterReading.Width, uptime: UInt32?)]] = [:]
+        /// Counter values by interface, then by position in `InterfaceCounter.all` (an array, not a
+        /// dictionary keyed by the counter: hashing its strings and OIDs per value cost more than
+        /// decoding it).
+        var counters: [Int: [CounterValue?]] = [:]
         var operStatus: [Int: Int] = [:]
         var adminStatus: [Int: Int] = [:]
         var discontinuity: [Int: UInt32] = [:]
@@ -22,11 +31,11 @@ enum InterfacePolling {
         let getLegacyInstances = anyHC && !legacyOnly.isEmpty && legacyOnly.count * 4 <= discovery.interfaces.count
 
         // (column, counter, width) to walk.
-        var plan: [(oid: OID, counter: InterfaceCounter?, width: CounterReading.Width)] = []
-        for counter in InterfaceCounter.all {
-            if anyHC, let hc = counter.hc { plan.append((hc, counter, .bits64)) }
+        var plan: [(oid: OID, position: Int, width: CounterReading.Width)] = []
+        for (position, counter) in InterfaceCounter.all.enumerated() {
+            if anyHC, let hc = counter.hc { plan.append((hc, position, .bits64)) }
             let walkLegacy = counter.hc == nil || !anyHC || (!allHC && !getLegacyInstances)
-            if walkLegacy, let legacy = counter.legacy { plan.append((legacy, counter, .bits32)) }
+            if walkLegacy, let legacy = counter.legacy { plan.append((legacy, position, .bits32)) }
         }
         let statusColumns =
             [IFMIB.ifOperStatus, IFMIB.ifAdminStatus] + (anyHC ? [IFMIB.ifCounterDiscontinuityTime] : [])
@@ -37,14 +46,18 @@ enum InterfacePolling {
         )
 
         var result = Result()
-        for (position, entry) in plan.enumerated() {
-            guard let counter = entry.counter else { continue }
-            for timed in columns[position] {
+        for (column, entry) in plan.enumerated() {
+            let hasHC = InterfaceCounter.all[entry.position].hc != nil
+            for timed in columns[column] {
                 guard let index = self.index(of: timed.varBind.oid, under: entry.oid) else { continue }
                 // An interface without HC counters takes its 32-bit values; one with takes only 64-bit.
-                if entry.width == .bits32, counter.hc != nil, hcByIndex[index] == true { continue }
+                if entry.width == .bits32, hasHC, hcByIndex[index] == true { continue }
                 guard let value = self.counterValue(timed.varBind.value, width: entry.width) else { continue }
-                result.counters[index, default: [:]][counter] = (value, entry.width, timed.agentUptime)
+                result.counters[index, default: Self.emptyRow][entry.position] = CounterValue(
+                    value: value,
+                    width: entry.width,
+                    uptime: timed.agentUptime
+                )
             }
         }
         for (offset, column) in statusColumns.enumerated() {
@@ -72,10 +85,10 @@ enum InterfacePolling {
         interfaces: [Int],
         into result: inout Result
     ) async throws {
-        var wanted: [(oid: OID, index: Int, counter: InterfaceCounter)] = []
+        var wanted: [(oid: OID, index: Int, position: Int)] = []
         for index in interfaces {
-            for counter in InterfaceCounter.all where counter.hc != nil {
-                if let legacy = counter.legacy { wanted.append((legacy.appending(UInt32(index)), index, counter)) }
+            for (position, counter) in InterfaceCounter.all.enumerated() where counter.hc != nil {
+                if let legacy = counter.legacy { wanted.append((legacy.appending(UInt32(index)), index, position)) }
             }
         }
         var start = 0
@@ -90,10 +103,17 @@ enum InterfacePolling {
             }()
             for (item, varBind) in zip(chunk, values.dropFirst()) {
                 guard let value = self.counterValue(varBind.value, width: .bits32) else { continue }
-                result.counters[item.index, default: [:]][item.counter] = (value, .bits32, uptime)
+                result.counters[item.index, default: Self.emptyRow][item.position] = CounterValue(
+                    value: value,
+                    width: .bits32,
+                    uptime: uptime
+                )
             }
         }
     }
+
+    /// An interface's counters before any is read.
+    private static let emptyRow = [CounterValue?](repeating: nil, count: InterfaceCounter.all.count)
 
     static func index(of oid: OID, under column: OID) -> Int? {
         let suffix = oid.suffix(after: column)

@@ -92,12 +92,12 @@ extension SNMPClient {
             guard !varBinds.isEmpty else {
                 throw SNMPError(.malformedResponse, "an empty response to a walk request")
             }
-            var finished: Set<Int> = []
+            var finished = [Bool](repeating: false, count: roots.count)
             for (position, varBind) in varBinds.enumerated() {
                 let column = active[position % asked.count]
-                if finished.contains(column) { continue }
+                if finished[column] { continue }
                 if varBind.value == .endOfMibView {
-                    finished.insert(column)
+                    finished[column] = true
                     continue
                 }
                 // GETNEXT/GETBULK must return OIDs strictly after the one asked for; an agent that
@@ -109,7 +109,7 @@ extension SNMPClient {
                     )
                 }
                 guard varBind.oid.isDescendant(of: roots[column]), !varBind.value.isException else {
-                    finished.insert(column)
+                    finished[column] = true
                     continue
                 }
                 cursors[column] = varBind.oid
@@ -119,7 +119,7 @@ extension SNMPClient {
                     throw SNMPError(.malformedResponse, "more than \(limit) bindings in one walk, stopped")
                 }
             }
-            active.removeAll { finished.contains($0) }
+            active.removeAll { finished[$0] }
         }
         return results
     }

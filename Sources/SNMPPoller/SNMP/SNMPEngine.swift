@@ -8,7 +8,8 @@ import Synchronization
 /// Debian's net-snmp is not reentrant, so every net-snmp call (opening sessions, building and
 /// sending PDUs, reading responses, timeouts) happens on the engine's thread. Callers on Swift's
 /// cooperative pool enqueue commands and await continuations; the thread multiplexes all sessions
-/// with `poll(2)` (no `FD_SETSIZE` limit) and drives net-snmp's retries with `snmp_sess_timeout`.
+/// with one epoll instance (no `FD_SETSIZE` limit, each wake-up costs what is ready, not the
+/// number of sessions) and drives net-snmp's retries with `snmp_sess_timeout` from a deadline heap.
 /// Nothing here blocks the cooperative pool, and there is no thread per device.
 public final class SNMPEngine: Sendable {
     /// Work handed to the engine thread.
@@ -36,11 +37,12 @@ public final class SNMPEngine: Sendable {
     }
 
     private let shared = Shared()
+    let counters = SNMPEngineCounters()
 
     /// Starts the engine thread. Initialises net-snmp first if nobody has.
     public init(logger: Logger) {
         NetSNMPLibrary.initialize()
-        let loop = SNMPEngineLoop(wakeFD: self.shared.wakeFD, logger: logger)
+        let loop = SNMPEngineLoop(wakeFD: self.shared.wakeFD, counters: self.counters, logger: logger)
         let thread = Thread { [shared = self.shared] in
             loop.run(inbox: {
                 shared.inbox.withLock { box in

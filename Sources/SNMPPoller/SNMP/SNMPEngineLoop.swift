@@ -5,6 +5,11 @@ import NetmonCore
 import Synchronization
 
 /// The engine thread's state and loop. Every member is used from the engine thread only.
+///
+/// Each session's socket is registered with one epoll instance when it opens, so a wake-up costs
+/// O(ready sockets), not O(sessions); net-snmp's retries and timeouts are driven by a deadline
+/// heap holding each busy session's next expiry (asked of net-snmp, `snmp_sess_select_info2`),
+/// so no loop scans the sessions.
 final class SNMPEngineLoop: @unchecked Sendable {
     /// One open net-snmp session.
     final class OpenSession {
@@ -12,19 +17,24 @@ final class SNMPEngineLoop: @unchecked Sendable {
         let handle: UnsafeMutableRawPointer
         let socket: Int32
         let target: SNMPTarget
+        let counters: SNMPEngineCounters
         /// Tokens of the requests sent and not yet answered.
         var pending: Set<Int> = []
-        /// When net-snmp's timeouts of this session are next checked (while requests are pending).
-        var nextTimeoutCheck = ContinuousClock.now
-        /// How often they are checked: a quarter of the request timeout, at least 10 ms.
-        let timeoutCheckInterval: Duration
+        /// When `snmp_sess_timeout` is next due for this session; matches its one live heap entry.
+        var deadline: ContinuousClock.Instant?
 
-        init(id: Int, handle: UnsafeMutableRawPointer, socket: Int32, target: SNMPTarget) {
+        init(
+            id: Int,
+            handle: UnsafeMutableRawPointer,
+            socket: Int32,
+            target: SNMPTarget,
+            counters: SNMPEngineCounters
+        ) {
             self.id = id
             self.handle = handle
             self.socket = socket
             self.target = target
-            self.timeoutCheckInterval = max(.milliseconds(10), target.timeout / 4)
+            self.counters = counters
         }
     }
 
@@ -41,64 +51,104 @@ final class SNMPEngineLoop: @unchecked Sendable {
         }
     }
 
+    /// The epoll token of the wake-up eventfd (session ids start at 1).
+    private static let wakeToken: UInt64 = 0
+    /// Ready descriptors taken per `epoll_wait`.
+    private static let readyCapacity = 256
+
     private let wakeFD: Int32
+    private let epollFD: Int32
+    /// net-snmp's read and select-info calls take an fd set: one, allocated once.
+    private let fdSet: UnsafeMutableRawPointer
     private let logger: Logger
+    private let counters: SNMPEngineCounters
     private var sessions: [Int: OpenSession] = [:]
-    /// The sessions with requests in flight: the only ones polled and checked for timeouts.
-    private var busy: [Int: OpenSession] = [:]
+    private var deadlines = DeadlineHeap<ContinuousClock.Instant, Int>()
     private var nextSessionID = 1
 
-    init(wakeFD: Int32, logger: Logger) {
+    init(wakeFD: Int32, counters: SNMPEngineCounters, logger: Logger) {
         self.wakeFD = wakeFD
+        self.counters = counters
         self.logger = logger
+        self.epollFD = netmond_epoll_create()
+        guard self.epollFD >= 0, let fdSet = netmond_fdset_create() else {
+            fatalError("snmp: cannot create the engine's epoll instance or fd set (errno \(errno))")
+        }
+        self.fdSet = fdSet
+        if netmond_epoll_add(self.epollFD, wakeFD, Self.wakeToken) != 0 {
+            fatalError("snmp: cannot watch the engine's wake-up descriptor (errno \(errno))")
+        }
+    }
+
+    deinit {
+        _ = Glibc.close(self.epollFD)
+        netmond_fdset_destroy(self.fdSet)
     }
 
     /// Runs until `inbox` reports the engine stopped, then fails what is in flight and closes
     /// every session.
     func run(inbox: () -> (commands: [SNMPEngine.Command], stopped: Bool)) {
-        var pollSet: [pollfd] = []
-        var polled: [OpenSession] = []
+        var ready = [UInt64](repeating: 0, count: Self.readyCapacity)
         while true {
             let (commands, stopped) = inbox()
             for command in commands { self.execute(command) }
             if stopped { break }
 
-            pollSet.removeAll(keepingCapacity: true)
-            polled.removeAll(keepingCapacity: true)
-            pollSet.append(pollfd(fd: self.wakeFD, events: Int16(POLLIN), revents: 0))
-            var nextCheck: ContinuousClock.Instant?
-            for session in self.busy.values {
-                pollSet.append(pollfd(fd: session.socket, events: Int16(POLLIN), revents: 0))
-                polled.append(session)
-                nextCheck = min(nextCheck ?? session.nextTimeoutCheck, session.nextTimeoutCheck)
+            let wait = self.deadlines.first.map { Self.pollTimeout(until: $0.deadline) } ?? -1
+            let count = ready.withUnsafeMutableBufferPointer { buffer in
+                netmond_epoll_wait(self.epollFD, buffer.baseAddress, Int32(buffer.count), wait)
             }
-            let wait = nextCheck.map(Self.pollTimeout(until:)) ?? -1
-            if poll(&pollSet, nfds_t(pollSet.count), wait) > 0 {
-                if pollSet[0].revents != 0 {
+            for index in 0..<max(0, Int(count)) {
+                let token = ready[index]
+                if token == Self.wakeToken {
                     var counter: UInt64 = 0
                     _ = read(self.wakeFD, &counter, 8)
+                } else if let session = self.sessions[Int(truncatingIfNeeded: token)] {
+                    // One datagram; a socket with more stays ready for the next wait.
+                    _ = netmond_sess_read_socket(session.handle, session.socket, self.fdSet)
                 }
-                for (index, session) in polled.enumerated() where pollSet[index + 1].revents != 0 {
-                    _ = netmond_sess_read_socket(session.handle, session.socket)
-                }
             }
-            let now = ContinuousClock.now
-            for session in polled where !session.pending.isEmpty && now >= session.nextTimeoutCheck {
-                snmp_sess_timeout(session.handle)
-                session.nextTimeoutCheck = now + session.timeoutCheckInterval
-            }
-            for session in polled where session.pending.isEmpty {
-                self.busy.removeValue(forKey: session.id)
-            }
+            self.fireDueDeadlines()
         }
         for session in self.sessions.values {
             self.close(session, reason: SNMPError(.engineStopped, "the SNMP engine stopped"))
         }
         self.sessions.removeAll()
-        self.busy.removeAll()
+        self.deadlines.removeAll()
     }
 
-    /// Milliseconds from now until `instant` (rounded up, 0 when past, at most 1 s), for poll(2).
+    /// Runs net-snmp's retries and timeouts of every session whose deadline has come.
+    private func fireDueDeadlines() {
+        guard let first = self.deadlines.first, first.deadline <= ContinuousClock.now else { return }
+        let now = ContinuousClock.now
+        while let entry = self.deadlines.first, entry.deadline <= now {
+            self.deadlines.popFirst()
+            guard let session = self.sessions[entry.key], session.deadline == entry.deadline else { continue }
+            session.deadline = nil
+            guard !session.pending.isEmpty else { continue }
+            snmp_sess_timeout(session.handle)  // resends or fails (callback) what has expired
+            self.scheduleDeadline(session)
+        }
+    }
+
+    /// Gives a session with requests in flight a deadline: its earliest request's expiry, as
+    /// net-snmp reports it (plus a millisecond, so the call finds it expired). Keeps an existing
+    /// one: a new request of the session expires after it, and an early deadline only leads to a
+    /// check that reschedules.
+    private func scheduleDeadline(_ session: OpenSession) {
+        guard session.deadline == nil, !session.pending.isEmpty else { return }
+        let microseconds = netmond_sess_next_timeout_us(session.handle, session.socket, self.fdSet)
+        // -1 (net-snmp holds no request, e.g. one failed while sending): check again in a while.
+        let delay: Duration =
+            microseconds >= 0
+            ? .microseconds(microseconds) + .milliseconds(1)
+            : max(.milliseconds(10), session.target.timeout / 4)
+        let deadline = ContinuousClock.now + delay
+        session.deadline = deadline
+        self.deadlines.push(deadline, session.id)
+    }
+
+    /// Milliseconds from now until `instant` (rounded up, 0 when past, at most 1 s), for epoll_wait.
     private static func pollTimeout(until instant: ContinuousClock.Instant) -> Int32 {
         let remaining = instant - ContinuousClock.now
         guard remaining > .zero else { return 0 }
@@ -122,7 +172,6 @@ final class SNMPEngineLoop: @unchecked Sendable {
             self.send(request, on: session, continuation: continuation)
         case .close(let sessionID):
             if let session = self.sessions.removeValue(forKey: sessionID) {
-                self.busy.removeValue(forKey: sessionID)
                 self.close(session, reason: SNMPError(.sessionFailed, "the session was closed"))
             }
         }
@@ -136,7 +185,9 @@ final class SNMPEngineLoop: @unchecked Sendable {
                 metadata: ["snmp.peer": "\(session.target.address):\(session.target.port)"]
             )
         }
+        _ = netmond_epoll_remove(self.epollFD, session.socket)
         snmp_sess_close(session.handle)
+        session.deadline = nil
         for token in session.pending {
             PendingRequests.remove(token)?.continuation.resume(throwing: reason)
         }
@@ -154,8 +205,19 @@ final class SNMPEngineLoop: @unchecked Sendable {
             throw SNMPError(.sessionFailed, "net-snmp opened a session without a socket")
         }
         let id = self.nextSessionID
+        guard netmond_epoll_add(self.epollFD, socket, UInt64(id)) == 0 else {
+            let code = errno
+            snmp_sess_close(handle)
+            throw SNMPError(.sessionFailed, "cannot watch the session's socket (errno \(code))")
+        }
         self.nextSessionID += 1
-        self.sessions[id] = OpenSession(id: id, handle: handle, socket: socket, target: target)
+        self.sessions[id] = OpenSession(
+            id: id,
+            handle: handle,
+            socket: socket,
+            target: target,
+            counters: self.counters
+        )
         return id
     }
 
@@ -180,11 +242,7 @@ final class SNMPEngineLoop: @unchecked Sendable {
             snmp_add_null_var(pdu, &components, components.count)
         }
         let token = PendingRequests.add(PendingRequest(session: session, continuation: continuation))
-        if session.pending.isEmpty {
-            session.nextTimeoutCheck = ContinuousClock.now + session.timeoutCheckInterval
-        }
         session.pending.insert(token)
-        self.busy[session.id] = session
         if snmp_sess_async_send(session.handle, pdu, snmpResponseCallback, UnsafeMutableRawPointer(bitPattern: token))
             == 0
         {
@@ -200,6 +258,8 @@ final class SNMPEngineLoop: @unchecked Sendable {
             continuation.resume(throwing: SNMPError(.sendFailed, "net-snmp could not send the request: \(reason)"))
             return
         }
+        self.counters.requests.add(1, ordering: .relaxed)
+        self.scheduleDeadline(session)
     }
 }
 
@@ -213,7 +273,11 @@ private func snmpResponseCallback(
     magic: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let magic else { return 1 }
-    // RESEND (6) and CONNECT/DISCONNECT are progress notes: the request is still pending.
+    if operation == NETSNMP_CALLBACK_OP_RESEND {
+        PendingRequests.peek(Int(bitPattern: magic))?.session.counters.retransmissions.add(1, ordering: .relaxed)
+        return 1
+    }
+    // CONNECT/DISCONNECT are progress notes: the request is still pending.
     guard
         operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || operation == NETSNMP_CALLBACK_OP_TIMED_OUT
             || operation == NETSNMP_CALLBACK_OP_SEND_FAILED || operation == NETSNMP_CALLBACK_OP_SEC_ERROR
@@ -247,6 +311,10 @@ enum PendingRequests {
             state.requests[token] = request
             return token
         }
+    }
+
+    static func peek(_ token: Int) -> SNMPEngineLoop.PendingRequest? {
+        table.withLock { $0.requests[token] }
     }
 
     static func remove(_ token: Int) -> SNMPEngineLoop.PendingRequest? {

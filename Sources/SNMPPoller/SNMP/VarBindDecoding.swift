@@ -29,7 +29,13 @@ enum VarBindDecoding {
 
     static func oid(_ pointer: UnsafeMutablePointer<oid>?, count: Int) -> OID {
         guard let pointer, count > 0 else { return OID([]) }
-        return OID((0..<min(count, 128)).map { UInt32(truncatingIfNeeded: pointer[$0]) })
+        let length = min(count, 128)
+        return OID(
+            [UInt32](unsafeUninitializedCapacity: length) { buffer, initialized in
+                for index in 0..<length { buffer[index] = UInt32(truncatingIfNeeded: pointer[index]) }
+                initialized = length
+            }
+        )
     }
 
     private static func bytes(_ variable: netsnmp_variable_list) -> [UInt8] {
