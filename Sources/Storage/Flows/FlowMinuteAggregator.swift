@@ -277,7 +277,7 @@ public struct FlowMinuteAggregator: Sendable {
         // Keys above the threshold all stay; keys at it stay while places are left.
         var equalPlaces = keep - sizes.reduce(0) { $0 + ($1 > threshold ? 1 : 0) }
         var kept: [FlowMinuteKey: FlowCounters] = [:]
-        kept.reserveCapacity(self.maximumKeys + 1)
+        kept.reserveCapacity(keep)
         for (key, counters) in bucket.keys {
             if counters.bytes > threshold || (counters.bytes == threshold && equalPlaces > 0) {
                 if counters.bytes == threshold { equalPlaces -= 1 }
