@@ -75,6 +75,12 @@ for _ in 0..<5 {
 }
 let aggregate = (threadCPUSeconds() - started) / Double(5 * records.count)
 
-print(String(format: "pack (encode + CRC):   %6.0f ns/record, %.1f bytes/record", encode * 1e9, Double(packBytes) / Double(records.count)))
+print(
+    String(
+        format: "pack (encode + CRC):   %6.0f ns/record, %.1f bytes/record",
+        encode * 1e9,
+        Double(packBytes) / Double(records.count)
+    )
+)
 print(String(format: "unpack (CRC + decode): %6.0f ns/record", decode * 1e9))
 print(String(format: "minute top-K aggregate:%6.0f ns/record (100,000 keys per minute)", aggregate * 1e9))

@@ -99,8 +99,8 @@ struct FlowRawEquivalenceTests {
                     start = end
                 }
             }
-            var compared = 0
-            try await database.pool.read { db in
+            let compared = try await database.pool.read { db in
+                var compared = 0
                 for (from, to) in Self.ranges {
                     for dimension in FlowDimension.allCases {
                         for filter in Self.filters {
@@ -128,6 +128,7 @@ struct FlowRawEquivalenceTests {
                         }
                     }
                 }
+                return compared
             }
             #expect(compared > 10_000)
             // The public route through FlowQueries (with enrichment) agrees too.
