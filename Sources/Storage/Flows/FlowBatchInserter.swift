@@ -22,22 +22,17 @@ enum FlowBatchInserter {
 
     /// Writes `records` as packs, one per exporter and minute of `last_ms` (at most
     /// ``maximumRecordsPerPack`` records each); a record without `lastSwitched` gets `receivedAt`
-    /// as its `last_ms`. Returns the packs written.
-    @discardableResult
-    static func insertRaw(_ records: ArraySlice<FlowRecord>, receivedAt: Int64, db: Database) throws -> Int {
+    /// as its `last_ms`.
+    static func insertRaw(_ records: ArraySlice<FlowRecord>, receivedAt: Int64, db: Database) throws {
         var packer = FlowPacker()
-        var packs = 0
         for record in records {
             if let full = packer.add(record, receivedAt: receivedAt) {
                 try Self.insertPack(full, db: db)
-                packs += 1
             }
         }
         for pack in packer.finishAll() {
             try Self.insertPack(pack, db: db)
-            packs += 1
         }
-        return packs
     }
 
     /// Writes one finished pack, binding straight to the prepared statement's SQLite handle.
