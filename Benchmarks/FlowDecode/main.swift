@@ -79,9 +79,10 @@ for workload in workloads {
     )
 }
 
-// End to end into SQLite: IPFIX decoded as above, then written by the FlowWriter (raw rows and
-// per-minute aggregates, WAL, synchronous=NORMAL) to a fresh database. Reported per CPU second of
-// the whole process (decode thread + writer), so it is the cost per record on a core.
+// End to end into SQLite: IPFIX decoded as above, then written by the FlowWriter (raw flows packed
+// per exporter and minute, and per-minute aggregates, WAL, synchronous=NORMAL) to a fresh
+// database. Reported per CPU second of the whole process (decode thread + writer), so it is the
+// cost per record on a core.
 func processCPUSeconds() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
@@ -142,9 +143,16 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 }
 let cpu = processCPUSeconds() - cpuBefore
 let wall = (ContinuousClock.now - wallBefore) / .seconds(1)
-let rows = try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM flows_raw") ?? 0 }
+let rows = try database.pool.read { db in
+    try Int.fetchOne(db, sql: "SELECT coalesce(sum(records), 0) FROM flows_raw_packed") ?? 0
+}
+let (packs, packBytes) = try database.pool.read { db in
+    let row = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(length(data)), 0) FROM flows_raw_packed")!
+    return (row[0] as Int, row[1] as Int)
+}
 print(
-    "IPFIX → SQLite: \(rows) raw rows stored of \(stored) decoded; "
+    "IPFIX → SQLite: \(rows) raw records stored of \(stored) decoded, in \(packs) packs of "
+        + String(format: "%.1f bytes/record; ", Double(packBytes) / Double(max(rows, 1)))
         + String(
             format: "%.0f records/s per CPU second (%.2f CPU s), %.0f records/s wall (%.2f s); writer busy %d times",
             Double(rows) / cpu,
@@ -152,5 +160,20 @@ print(
             Double(rows) / wall,
             wall,
             refused
+        )
+)
+
+// Reading raw flows back: a top-10 of sources over everything stored decodes every pack.
+let queries = FlowQueries(database: database)
+let queryCPUBefore = processCPUSeconds()
+let top = try await queries.topTalkers(by: .source, from: 0, to: .max, source: .raw, limit: 10)
+let queryCPU = processCPUSeconds() - queryCPUBefore
+print(
+    "raw top-10 sources over \(rows) records: "
+        + String(
+            format: "%.0f records/s per CPU second (%.3f CPU s), top %llu bytes",
+            Double(rows) / queryCPU,
+            queryCPU,
+            top.first?.bytes ?? 0
         )
 )

@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import NetmonCore
 import NetmonTesting
+import Storage
 import Testing
 
 #if canImport(Glibc)
@@ -168,16 +170,21 @@ struct CaptureNamespaceTests {
         netmond.send(SIGTERM)
         #expect(await netmond.waitForExit(timeout: .seconds(20)) == 0, "netmond: \(netmond.stdout)")
 
-        let rows = try await runCommand(
-            "/usr/bin/sqlite3",
-            [
-                "-separator", " ", database,
-                "SELECT hex(src_addr), hex(dst_addr), protocol, src_port, dst_port, packets, bytes, input_if, exporter FROM flows_raw WHERE origin = 'pcap'",
-            ]
+        // The raw flows netmond stored, one line each as the old per-row table gave them.
+        let stored = try NetmonDatabase.open(
+            configuration: StorageConfiguration(path: database),
+            logger: Logger(label: "capture-test") { _ in SwiftLogNoOpLogHandler() }
         )
+        let lines = try await FlowQueries(database: stored).rawFlows(from: .min, to: .max).filter { $0.origin == .pcap }
+            .map {
+                let hex = { (address: IPAddress) in address.bytes.map { String(format: "%02X", $0) }.joined() }
+                return
+                    "\(hex($0.sourceAddress)) \(hex($0.destinationAddress)) \($0.ipProtocol) \($0.sourcePort) \($0.destinationPort) \($0.packets) \($0.bytes) \($0.inputInterface) \($0.exporter)"
+            }
+        try stored.close()
         var ours: [Direction: Totals] = [:]
         var oursTCP: [Direction: Totals] = [:]
-        for line in rows.stdout.split(separator: "\n") {
+        for line in lines {
             let fields = line.split(separator: " ").map(String.init)
             guard fields.count == 9, let source = Self.address(fields[0]), let destination = Self.address(fields[1]),
                 let packets = UInt64(fields[5]), let bytes = UInt64(fields[6])

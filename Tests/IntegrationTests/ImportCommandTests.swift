@@ -40,7 +40,7 @@ struct ImportCommandTests {
         #expect((json["top_talkers"] as? [Any])?.count == 3)
         let rows = try await runCommand(
             "/usr/bin/sqlite3",
-            [database, "SELECT count(*), sum(packets), sum(bytes) FROM flows_raw WHERE origin = 'pcap'"]
+            [database, "SELECT sum(records), sum(packets), sum(bytes) FROM flows_raw_packed"]
         )
         #expect(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "300|1340|184726")
     }

@@ -19,7 +19,7 @@ struct NetmonDatabaseTests {
         }
         for table in [
             "devices", "interfaces", "samples", "series", "series_latest", "events", "device_status",
-            "flows_raw", "flows_minute",
+            "flows_raw_packed", "flows_minute",
         ] {
             #expect(tables.contains(table), "missing table \(table)")
         }

@@ -3,9 +3,9 @@
 #
 # scripts/bench/flow-replay.py sends the same IPFIX stream (30 records per datagram) on loopback at
 # rising rates, 10 s each, to one collector at a time, each freshly started with the same 4 MiB
-# socket receive buffer. Loss = records sent - records the collector stored (netmond: rows of
-# flows_raw after a graceful stop; nfcapd: nfdump -I; nfacctd: the packets its print plugin
-# counted, one packet per record). Also reported: the kernel's UDP RcvbufErrors during the run
+# socket receive buffer. Loss = records sent - records the collector stored (netmond: records in
+# flows_raw_packed after a graceful stop, with the default flow writer queue; nfcapd: nfdump -I;
+# nfacctd: the packets its print plugin counted, one packet per record). Also reported: the kernel's UDP RcvbufErrors during the run
 # and the collector's peak RSS (VmHWM).
 #
 #   scripts/bench/flow-zero-loss.sh [--skip-build] [RATE...]   # datagrams/s; default 2000 5000 10000 20000 40000
@@ -52,7 +52,6 @@ snmp: {enabled: false}
 flows:
   listeners: [{protocol: ipfix, address: 127.0.0.1, port: $port}]
   receive_buffer: $BUFFER
-flow_storage: {queue_capacity: 2000000}
 YAML
       "$NETMOND" run --config "$dir/netmond.yaml" >"$dir/log" 2>&1 & pid=$! ;;
     nfcapd)
@@ -81,7 +80,7 @@ CONF
   after="$(rcvbuf_errors)"
   rss="$(peak_rss_kib "$pid")"
   case "$collector" in
-    netmond) stop "$pid" TERM; stored="$(sqlite3 "$dir/netmond.db" 'SELECT count(*) FROM flows_raw')" ;;
+    netmond) stop "$pid" TERM; stored="$(sqlite3 "$dir/netmond.db" 'SELECT coalesce(sum(records), 0) FROM flows_raw_packed')" ;;
     nfcapd) stop "$pid" TERM; stored="$(nfdump -R "$dir/flows" -I | awk '/^Flows:/ {print $2}')" ;;
     nfacctd) stop "$pid" INT; stored="$(awk -F, 'NR > 1 { s += $2 } END { print s + 0 }' "$dir/out.csv" 2>/dev/null || echo 0)" ;;
   esac

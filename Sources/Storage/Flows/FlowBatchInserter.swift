@@ -3,14 +3,11 @@ internal import GRDB
 internal import GRDBSQLite
 import NetmonCore
 
-/// Inserts raw flow records and per-minute rows inside the current transaction.
+/// Inserts raw flow records (packed, see ``FlowPackCodec``) and per-minute rows inside the current
+/// transaction.
 enum FlowBatchInserter {
-    static let insertRawSQL = """
-        INSERT INTO flows_raw (
-            exporter, observation_domain, origin, ip_version, src_addr, dst_addr, src_port, dst_port,
-            protocol, tcp_flags, packets, bytes, sampling_rate, first_ms, last_ms, input_if, output_if,
-            direction, src_as, dst_as, vlan
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    static let insertPackSQL = """
+        INSERT INTO flows_raw_packed (minute, exporter, records, packets, bytes, data) VALUES (?, ?, ?, ?, ?, ?)
         """
 
     static let insertMinuteSQL = """
@@ -20,57 +17,41 @@ enum FlowBatchInserter {
         ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// Writes `records`; a record without `lastSwitched` gets `receivedAt` as its `last_ms`.
-    ///
-    /// Binds straight to the prepared statement's SQLite handle, as the sample writer does: no
-    /// boxed arguments, no per-record allocation (addresses are bound from the stack).
+    /// Records per pack at most: a pack is read whole, so this bounds a query's working set.
+    static let maximumRecordsPerPack = 4_096
+
+    /// Writes `records` as packs, one per exporter and minute of `last_ms` (at most
+    /// ``maximumRecordsPerPack`` records each); a record without `lastSwitched` gets `receivedAt`
+    /// as its `last_ms`.
     static func insertRaw(_ records: ArraySlice<FlowRecord>, receivedAt: Int64, db: Database) throws {
-        let handle = try db.cachedStatement(sql: Self.insertRawSQL).sqliteStatement
-        // Exporters are few: format each address once per batch, not once per record.
-        var exporterText: [IPAddress: String] = [:]
+        var packer = FlowPacker()
         for record in records {
-            let exporter =
-                exporterText[record.exporter]
-                ?? {
-                    let text = record.exporter.description
-                    exporterText[record.exporter] = text
-                    return text
-                }()
-            Self.bindText(handle, 1, exporter)
-            sqlite3_bind_int64(handle, 2, Int64(record.observationDomain))
-            Self.bindText(handle, 3, record.origin.rawValue)
-            sqlite3_bind_int64(handle, 4, Int64(record.ipVersion))
-            Self.bindAddress(handle, 5, record.sourceAddress)
-            Self.bindAddress(handle, 6, record.destinationAddress)
-            sqlite3_bind_int64(handle, 7, Int64(record.sourcePort))
-            sqlite3_bind_int64(handle, 8, Int64(record.destinationPort))
-            sqlite3_bind_int64(handle, 9, Int64(record.ipProtocol))
-            sqlite3_bind_int64(handle, 10, Int64(record.tcpFlags))
-            sqlite3_bind_int64(handle, 11, Int64(clamping: record.packets))
-            sqlite3_bind_int64(handle, 12, Int64(clamping: record.bytes))
-            sqlite3_bind_int64(handle, 13, Int64(record.samplingRate))
-            sqlite3_bind_int64(handle, 14, record.firstSwitched)
-            sqlite3_bind_int64(handle, 15, record.lastSwitched > 0 ? record.lastSwitched : receivedAt)
-            sqlite3_bind_int64(handle, 16, Int64(record.inputInterface))
-            sqlite3_bind_int64(handle, 17, Int64(record.outputInterface))
-            if let direction = record.direction {
-                Self.bindText(handle, 18, direction.rawValue)
-            } else {
-                sqlite3_bind_null(handle, 18)
+            if let full = packer.add(record, receivedAt: receivedAt) {
+                try Self.insertPack(full, db: db)
             }
-            sqlite3_bind_int64(handle, 19, Int64(record.sourceAS))
-            sqlite3_bind_int64(handle, 20, Int64(record.destinationAS))
-            if let vlan = record.vlan {
-                sqlite3_bind_int64(handle, 21, Int64(vlan))
-            } else {
-                sqlite3_bind_null(handle, 21)
-            }
-            let code = sqlite3_step(handle)
-            sqlite3_reset(handle)
-            guard code == SQLITE_DONE else {
-                let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
-            }
+        }
+        for pack in packer.finishAll() {
+            try Self.insertPack(pack, db: db)
+        }
+    }
+
+    /// Writes one finished pack, binding straight to the prepared statement's SQLite handle.
+    static func insertPack(_ pack: FlowPacker.Pack, db: Database) throws {
+        let handle = try db.cachedStatement(sql: Self.insertPackSQL).sqliteStatement
+        sqlite3_bind_int64(handle, 1, pack.minute)
+        Self.bindText(handle, 2, pack.exporter)
+        sqlite3_bind_int64(handle, 3, Int64(pack.records))
+        sqlite3_bind_int64(handle, 4, Int64(clamping: pack.scaledPackets))
+        sqlite3_bind_int64(handle, 5, Int64(clamping: pack.scaledBytes))
+        pack.data.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_blob(handle, 6, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard code == SQLITE_DONE else {
+            let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
         }
     }
 
@@ -81,22 +62,6 @@ enum FlowBatchInserter {
         var text = text
         text.withUTF8 { bytes in
             _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
-        }
-    }
-
-    /// Binds the 4 or 16 network-order bytes of `address` as a BLOB.
-    private static func bindAddress(_ handle: OpaquePointer, _ index: Int32, _ address: IPAddress) {
-        switch address {
-        case .v4(let value):
-            var bigEndian = value.bigEndian
-            withUnsafeBytes(of: &bigEndian) { bytes in
-                _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, 4, Self.transient)
-            }
-        case .v6(let high, let low):
-            var pair = (high.bigEndian, low.bigEndian)
-            withUnsafeBytes(of: &pair) { bytes in
-                _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, 16, Self.transient)
-            }
         }
     }
 

@@ -19,6 +19,34 @@ public struct FlowMinuteKey: Sendable, Hashable {
     /// IP protocol number.
     public var ipProtocol: UInt8
 
+    /// Hashes the key as five words rather than field by field: the aggregator hashes one key per
+    /// record, so this is on the writer's hot path.
+    public func hash(into hasher: inout Hasher) {
+        Self.combine(self.sourceAddress, into: &hasher)
+        Self.combine(self.destinationAddress, into: &hasher)
+        let direction: UInt64
+        switch self.direction {
+        case nil: direction = 0
+        case .ingress: direction = 1
+        case .egress: direction = 2
+        }
+        hasher.combine(UInt64(self.inputInterface) << 32 | UInt64(self.outputInterface))
+        hasher.combine(
+            UInt64(self.sourcePort) << 32 | UInt64(self.destinationPort) << 16 | UInt64(self.ipProtocol) << 8
+                | direction
+        )
+    }
+
+    private static func combine(_ address: IPAddress, into hasher: inout Hasher) {
+        switch address {
+        case .v4(let value):
+            hasher.combine(UInt64(value))
+        case .v6(let high, let low):
+            hasher.combine(high ^ 0x5555_5555_0000_0000)
+            hasher.combine(low)
+        }
+    }
+
     /// The key of `record`.
     public init(_ record: FlowRecord) {
         self.inputInterface = record.inputInterface
@@ -183,10 +211,26 @@ public struct FlowMinuteAggregator: Sendable {
     }
 
     /// Adds every record of `records`, received at `receivedAt` (epoch ms).
+    ///
+    /// Consecutive records of one minute and exporter (the records of one datagram) are added to
+    /// their bucket without looking it up again.
     public mutating func add(_ records: some Sequence<FlowRecord>, receivedAt: Int64) {
+        var currentID: BucketID?
+        var bucket = Bucket()
         for record in records {
-            self.add(record, receivedAt: receivedAt)
+            let id = BucketID(minute: Self.minute(of: record, receivedAt: receivedAt), exporter: record.exporter)
+            if id != currentID {
+                if let currentID { self.buckets[currentID] = bucket }
+                bucket = self.buckets.removeValue(forKey: id) ?? Bucket()
+                currentID = id
+            }
+            let counters = FlowCounters(packets: record.scaledPackets, bytes: record.scaledBytes, flows: 1)
+            bucket.keys[FlowMinuteKey(record), default: FlowCounters()].add(counters)
+            if bucket.keys.count > self.maximumKeys {
+                self.fold(&bucket)
+            }
         }
+        if let currentID { self.buckets[currentID] = bucket }
     }
 
     /// How far past the wall clock a record's minute may start and still wait to close (10
@@ -222,18 +266,32 @@ public struct FlowMinuteAggregator: Sendable {
     }
 
     /// Folds all but the `2 × topKeys` largest keys into "other".
+    ///
+    /// The cut is found by selection (linear), not by sorting, and the kept keys go into a fresh
+    /// dictionary: a scan folds every few thousand records, so this is on the writer's hot path.
     private func fold(_ bucket: inout Bucket) {
         let keep = 2 * self.topKeys
-        let ranked = bucket.keys.sorted { $0.value.bytes > $1.value.bytes }
-        for (key, counters) in ranked[keep...] {
-            let interface = InterfaceKey(
-                input: key.inputInterface,
-                output: key.outputInterface,
-                direction: key.direction
-            )
-            bucket.other[interface, default: FlowCounters()].add(counters)
-            bucket.keys[key] = nil
+        guard bucket.keys.count > keep else { return }
+        var sizes = bucket.keys.values.map(\.bytes)
+        let threshold = Self.largest(keep, in: &sizes)
+        // Keys above the threshold all stay; keys at it stay while places are left.
+        var equalPlaces = keep - sizes.reduce(0) { $0 + ($1 > threshold ? 1 : 0) }
+        var kept: [FlowMinuteKey: FlowCounters] = [:]
+        kept.reserveCapacity(keep)
+        for (key, counters) in bucket.keys {
+            if counters.bytes > threshold || (counters.bytes == threshold && equalPlaces > 0) {
+                if counters.bytes == threshold { equalPlaces -= 1 }
+                kept[key] = counters
+            } else {
+                let interface = InterfaceKey(
+                    input: key.inputInterface,
+                    output: key.outputInterface,
+                    direction: key.direction
+                )
+                bucket.other[interface, default: FlowCounters()].add(counters)
+            }
         }
+        bucket.keys = kept
         if bucket.other.count > self.maximumKeys {
             let rankedOther = bucket.other.sorted { $0.value.bytes > $1.value.bytes }
             for (interface, counters) in rankedOther[keep...] {
@@ -241,6 +299,36 @@ public struct FlowMinuteAggregator: Sendable {
                 bucket.other[interface] = nil
             }
         }
+    }
+
+    /// The `rank`-th largest value of `values` (1-based; `values.count >= rank >= 1`), by
+    /// quickselect; reorders `values`.
+    static func largest(_ rank: Int, in values: inout [UInt64]) -> UInt64 {
+        var low = 0
+        var high = values.count - 1
+        let target = rank - 1
+        while low < high {
+            let pivot = values[low + (high - low) / 2]
+            var left = low
+            var right = high
+            while left <= right {
+                while values[left] > pivot { left += 1 }
+                while values[right] < pivot { right -= 1 }
+                if left <= right {
+                    values.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if target <= right {
+                high = right
+            } else if target >= left {
+                low = left
+            } else {
+                return values[target]
+            }
+        }
+        return values[target]
     }
 
     private func rows(of bucket: Bucket, minute: Int64, exporter: String) -> [FlowMinuteRow] {

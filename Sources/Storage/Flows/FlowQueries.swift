@@ -53,7 +53,8 @@ public enum FlowQuerySource: Sendable, Hashable {
     /// minute's top keys counts in that minute's "other" entry; filters on addresses, ports or
     /// protocol cannot match "other" rows, so they see only the top keys.
     case aggregates
-    /// `flows_raw`: every record, exact, kept for `raw_retention`; slower over long ranges.
+    /// `flows_raw_packed`: every record, exact, kept for `raw_retention`; slower over long ranges
+    /// (the packs of the range are decoded and grouped in memory).
     case raw
 }
 
@@ -155,9 +156,10 @@ public struct FlowTrafficEntry: Sendable, Hashable {
 /// Reads flows: top talkers, ports, protocols and traffic totals over a time range.
 ///
 /// Ranges are `[from, to)` in UTC epoch milliseconds: over `flows_minute` a minute counts when its
-/// start is in the range (pass minute-aligned bounds), over `flows_raw` a record counts when its
-/// `last_ms` is. Results are ordered by scaled bytes, largest first, at most `limit` entries. SQL is
-/// always parameterised. Sums beyond `Int64.max` fail with SQLite's integer overflow error.
+/// start is in the range (pass minute-aligned bounds), over the raw flows a record counts when its
+/// `last_ms` is. Results are ordered by scaled bytes, largest first (ties by key), at most `limit`
+/// entries. SQL is always parameterised. Over `flows_minute`, sums beyond `Int64.max` fail with
+/// SQLite's integer overflow error; over raw flows they saturate at `UInt64.max`.
 ///
 /// Entries that carry an exporter are enriched from the SNMP inventory: the exporter's device and
 /// the name, alias and speed of its interfaces (`FlowTrafficEntry.device` and the interface details).
@@ -271,12 +273,66 @@ public struct FlowQueries: Sendable {
             return []
         }
         return try await self.database.pool.read { db in
-            let (sql, arguments) = Self.sql(dimension, from: from, to: to, filter: filter, source: source, limit: limit)
-            let entries = try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                Self.entry($0, dimension: dimension)
+            let entries: [FlowTrafficEntry]
+            switch source {
+            case .aggregates:
+                let (sql, arguments) = Self.sql(dimension, from: from, to: to, filter: filter, limit: limit)
+                entries = try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                    Self.entry($0, dimension: dimension)
+                }
+            case .raw:
+                entries = try Self.rawTop(dimension, from: from, to: to, filter: filter, limit: limit, in: db)
             }
             return try self.enrichment.enrich(entries, in: db)
         }
+    }
+
+    /// The raw flows with `last_ms` in `[from, to)` that pass `filter`, at most `limit`, by minute
+    /// and then in the order they were stored (an export of `flows_raw_packed`). Next hop, ToS and
+    /// the sampling source are not stored: they come back as their defaults.
+    public func rawFlows(
+        from: Int64,
+        to: Int64,
+        filter: FlowFilter = FlowFilter(),
+        limit: Int = 100_000
+    ) async throws -> [FlowRecord] {
+        guard from < to, limit > 0 else {
+            return []
+        }
+        return try await self.database.pool.read { db in
+            var records: [FlowRecord] = []
+            try FlowRawScan(from: from, to: to, filter: filter).forEachPack(in: db) { _ in
+                true
+            } each: { _, record in
+                records.append(record)
+                return records.count < limit
+            }
+            return records
+        }
+    }
+
+    /// Groups the raw flows of the range by `dimension`. Packs wholly inside the range count by
+    /// their row's totals when only the exporter matters (per-exporter totals, no record filter).
+    static func rawTop(
+        _ dimension: FlowDimension,
+        from: Int64,
+        to: Int64,
+        filter: FlowFilter,
+        limit: Int,
+        in db: Database
+    ) throws -> [FlowTrafficEntry] {
+        let scan = FlowRawScan(from: from, to: to, filter: filter)
+        let wholePacks = dimension == .exporter && scan.selectsWholePacks
+        var grouping = FlowRawGrouping(dimension)
+        try scan.forEachPack(in: db) { pack in
+            guard wholePacks, scan.covers(pack) else { return true }
+            grouping.addPack(exporter: pack.exporter, counters: pack.counters)
+            return false
+        } each: { pack, record in
+            grouping.add(record, exporter: pack.exporter)
+            return true
+        }
+        return grouping.entries(limit: limit)
     }
 
     static func groupColumns(_ dimension: FlowDimension) -> [String] {
@@ -293,32 +349,18 @@ public struct FlowQueries: Sendable {
         }
     }
 
+    /// The SQL of a query over `flows_minute`.
     static func sql(
         _ dimension: FlowDimension,
         from: Int64,
         to: Int64,
         filter: FlowFilter,
-        source: FlowQuerySource,
         limit: Int
     ) -> (String, StatementArguments) {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        let table: String
-        let measures: String
-        switch source {
-        case .aggregates:
-            table = "flows_minute"
-            measures = "sum(packets), sum(bytes), sum(flows)"
-            conditions.append("minute >= ? AND minute < ?")
-            _ = arguments.append(contentsOf: [from, to])
-        case .raw:
-            table = "flows_raw"
-            measures = "sum(packets * sampling_rate), sum(bytes * sampling_rate), count(*)"
-            // Seek by the index's time bucket (SQLite's `/` truncates like Swift's).
-            let bucket = NetmonDatabase.flowBucketMilliseconds
-            conditions.append("last_ms / 600000 >= ? AND last_ms / 600000 <= ? AND last_ms >= ? AND last_ms < ?")
-            _ = arguments.append(contentsOf: [from / bucket, (to - 1) / bucket, from, to])
-        }
+        var conditions: [String] = ["minute >= ? AND minute < ?"]
+        var arguments: StatementArguments = [from, to]
+        let table = "flows_minute"
+        let measures = "sum(packets), sum(bytes), sum(flows)"
         if let exporter = filter.exporter {
             conditions.append("exporter = ?")
             _ = arguments.append(contentsOf: [exporter.description])
@@ -409,8 +451,7 @@ public struct FlowQueries: Sendable {
         return entry
     }
 
-    /// A sum as a counter: raw sums of `bytes * sampling_rate` turn REAL when a product overflows
-    /// 64 bits (SQLite's rule), so they are clamped rather than trusted to fit.
+    /// A sum as a counter, clamped rather than trusted to fit.
     static func counter(_ value: DatabaseValue) -> UInt64 {
         switch value.storage {
         case .int64(let integer):

@@ -3,7 +3,7 @@ public import NetmonCore
 
 /// What one pass of ``FlowRetention`` deleted.
 public struct FlowRetentionResult: Sendable, Hashable {
-    /// Rows deleted from `flows_raw`.
+    /// Raw flow records deleted (in whole packs of `flows_raw_packed`).
     public var rawDeleted: Int
     /// Rows deleted from `flows_minute`.
     public var minuteRowsDeleted: Int
@@ -15,17 +15,22 @@ public struct FlowRetentionResult: Sendable, Hashable {
     }
 }
 
-/// Deletes flows older than their retention: raw records whose `last_ms` is before `now -
-/// rawRetention`, and minute aggregates whose minute starts before `now - aggregateRetention`.
+/// Deletes flows older than their retention: raw records whose minute of `last_ms` ended by `now -
+/// rawRetention` (whole packs: a pack holds one minute, so raw flows are kept for the retention
+/// rounded up to the minute), and minute aggregates whose minute starts before `now -
+/// aggregateRetention`.
 ///
-/// Deletes run in small transactions (``rowsPerTransaction`` rows each) so the WAL stays bounded
-/// and the writer's inserts interleave. The ``FlowWriter`` calls it periodically; it can also be
-/// called directly.
+/// Deletes run in small transactions (``rowsPerTransaction`` rows, ``packsPerTransaction`` packs)
+/// so the WAL stays bounded and the writer's inserts interleave. The ``FlowWriter`` calls it
+/// periodically; it can also be called directly.
 public struct FlowRetention: Sendable {
     private let database: NetmonDatabase
     private let configuration: FlowStorageConfiguration
     /// Rows deleted per transaction at most.
     public let rowsPerTransaction: Int
+    /// Packs deleted per transaction at most: a hundredth of ``rowsPerTransaction`` (a pack holds
+    /// up to 4,096 records, so a transaction still frees at most a few megabytes).
+    public var packsPerTransaction: Int { max(1, self.rowsPerTransaction / 100) }
 
     /// Creates a retention pass over `database` with the windows of `configuration`.
     public init(database: NetmonDatabase, configuration: FlowStorageConfiguration, rowsPerTransaction: Int = 10_000) {
@@ -38,13 +43,11 @@ public struct FlowRetention: Sendable {
     public func deleteExpired(now: Int64) async throws -> FlowRetentionResult {
         let rawCutoff = now - self.configuration.rawRetention.wholeMilliseconds
         let minuteCutoff = now - self.configuration.aggregateRetention.wholeMilliseconds
-        let bucket = NetmonDatabase.flowBucketMilliseconds
-        // Seek through the time-bucketed index (SQLite's `/` truncates like Swift's): every row
-        // before the cutoff is in a bucket up to the cutoff's.
+        // Whole packs whose minute ended by the cutoff, through the (minute, exporter) index.
         let rawSQL = """
-            DELETE FROM flows_raw WHERE rowid IN (
-                SELECT rowid FROM flows_raw WHERE last_ms / 600000 <= ? AND last_ms < ? LIMIT ?
-            )
+            DELETE FROM flows_raw_packed WHERE rowid IN (
+                SELECT rowid FROM flows_raw_packed WHERE minute <= ? LIMIT ?
+            ) RETURNING records
             """
         let minuteSQL = """
             DELETE FROM flows_minute WHERE rowid IN (
@@ -52,15 +55,29 @@ public struct FlowRetention: Sendable {
             )
             """
         var result = FlowRetentionResult()
-        result.rawDeleted = try await self.deleteInChunks(
+        result.rawDeleted = try await self.deletePacksInChunks(
             sql: rawSQL,
-            arguments: [rawCutoff / bucket, rawCutoff, self.rowsPerTransaction]
+            arguments: [rawCutoff - FlowPacker.minuteMilliseconds, self.packsPerTransaction]
         )
         result.minuteRowsDeleted = try await self.deleteInChunks(
             sql: minuteSQL,
             arguments: [minuteCutoff, self.rowsPerTransaction]
         )
         return result
+    }
+
+    /// Deletes packs a transaction at a time; returns the records they held.
+    private func deletePacksInChunks(sql: String, arguments: StatementArguments) async throws -> Int {
+        var records = 0
+        while true {
+            let counts = try await self.database.pool.write { db in
+                try Int.fetchAll(db, sql: sql, arguments: arguments)
+            }
+            records += counts.reduce(0, +)
+            if counts.count < self.packsPerTransaction {
+                return records
+            }
+        }
     }
 
     private func deleteInChunks(sql: String, arguments: StatementArguments) async throws -> Int {

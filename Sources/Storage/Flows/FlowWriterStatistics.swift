@@ -6,7 +6,7 @@ public struct FlowWriterStatistics: Sendable, Hashable {
     public var accepted: Int = 0
     /// Records refused by ``FlowWriter/submit(_:)`` (queue full or writer stopped).
     public var dropped: Int = 0
-    /// Raw records committed to `flows_raw`.
+    /// Raw records committed (packed) to `flows_raw_packed`.
     public var written: Int = 0
     /// Rows committed to `flows_minute`.
     public var minuteRowsWritten: Int = 0

@@ -27,12 +27,8 @@ final class ManualClock: Sendable {
 struct FlowWriterTests {
     static func sums(_ database: NetmonDatabase, table: String) async throws -> FlowCounters {
         try await database.pool.read { db in
-            let flows = table == "flows_raw" ? "count(*)" : "sum(flows)"
-            let scale = table == "flows_raw" ? " * sampling_rate" : ""
-            let row = try Row.fetchOne(
-                db,
-                sql: "SELECT sum(packets\(scale)), sum(bytes\(scale)), \(flows) FROM \(table)"
-            )!
+            let flows = table == "flows_raw_packed" ? "sum(records)" : "sum(flows)"
+            let row = try Row.fetchOne(db, sql: "SELECT sum(packets), sum(bytes), \(flows) FROM \(table)")!
             return FlowCounters(
                 packets: UInt64((row[0] as Int64?) ?? 0),
                 bytes: UInt64((row[1] as Int64?) ?? 0),
@@ -85,7 +81,7 @@ struct FlowWriterTests {
             #expect(statistics.queueDepth == 0)
             #expect(statistics.commitErrors == 0)
             let expected = FlowCounters.of(records)
-            #expect(try await Self.sums(database, table: "flows_raw") == expected)
+            #expect(try await Self.sums(database, table: "flows_raw_packed") == expected)
             #expect(try await Self.sums(database, table: "flows_minute") == expected)
             let (minutes, rows, otherRows) = try await database.pool.read { db in
                 (
@@ -100,29 +96,12 @@ struct FlowWriterTests {
             // closed while the writer had taken only part of the records closes twice.
             #expect(rows <= 2 * 5 * 3 * 41)
             #expect(otherRows > 0)
-            // A raw row keeps every field as exported.
-            let first = records[0]
-            let stored = try await database.pool.read { db in
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT exporter, origin, src_addr, dst_addr, sampling_rate, bytes, direction, vlan
-                        FROM flows_raw WHERE rowid = 1
-                        """
-                )!
-                return (
-                    row[0] as String, row[1] as String, row[2] as Data, row[3] as Data, row[4] as Int64,
-                    row[5] as Int64, row[6] as String?, row[7] as Int64?
-                )
-            }
-            #expect(stored.0 == first.exporter.description)
-            #expect(stored.1 == "ipfix")
-            #expect(stored.2 == Data(first.sourceAddress.bytes))
-            #expect(stored.3 == Data(first.destinationAddress.bytes))
-            #expect(stored.4 == Int64(first.samplingRate))
-            #expect(stored.5 == Int64(first.bytes))
-            #expect(stored.6 == first.direction?.rawValue)
-            #expect(stored.7 == first.vlan.map { Int64($0) })
+            // The raw store keeps every field as exported (but next hop, ToS and sampling source).
+            let stored = try await FlowQueries(database: database).rawFlows(from: .min, to: .max, limit: 100_000)
+            #expect(
+                FlowRawEquivalenceTests.multiset(stored)
+                    == FlowRawEquivalenceTests.multiset(records.map(FlowRawEquivalenceTests.stored))
+            )
         }
     }
 
@@ -156,7 +135,7 @@ struct FlowWriterTests {
             #expect(statistics.accepted == 900)
             #expect(statistics.written == 900)
             #expect(statistics.dropped == 601)
-            #expect(try await Self.sums(database, table: "flows_raw") == FlowCounters.of(records[0..<900]))
+            #expect(try await Self.sums(database, table: "flows_raw_packed") == FlowCounters.of(records[0..<900]))
             #expect(try await Self.sums(database, table: "flows_minute") == FlowCounters.of(records[0..<900]))
         }
     }
@@ -235,7 +214,7 @@ extension FlowWriterTests {
                         try await Task.sleep(for: .milliseconds(10))
                         remaining = try await database.pool.read { db in
                             (
-                                try Int.fetchOne(db, sql: "SELECT count(*) FROM flows_raw")!,
+                                try Int.fetchOne(db, sql: "SELECT coalesce(sum(records), 0) FROM flows_raw_packed")!,
                                 try Int.fetchOne(db, sql: "SELECT count(*) FROM flows_minute")!
                             )
                         }
