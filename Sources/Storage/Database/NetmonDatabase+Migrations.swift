@@ -2,7 +2,7 @@ internal import GRDB
 
 extension NetmonDatabase {
     /// The identifier of the newest migration, reported in logs.
-    static let currentSchemaVersion = "v6"
+    static let currentSchemaVersion = "v7"
 
     /// The width of the time buckets of the `samples` index (10 minutes, in milliseconds). It is
     /// written literally in the v1 index and must match it: queries repeat the expression.
@@ -17,6 +17,7 @@ extension NetmonDatabase {
         migrator.registerMigration("v4", migrate: Self.migrateV4)
         migrator.registerMigration("v5", migrate: Self.migrateV5)
         migrator.registerMigration("v6", migrate: Self.migrateV6)
+        migrator.registerMigration("v7-saved-dashboards", migrate: Self.migrateV7)
         return migrator
     }
 
