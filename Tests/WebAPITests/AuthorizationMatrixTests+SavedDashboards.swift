@@ -1,3 +1,5 @@
+import Hummingbird
+import HummingbirdTesting
 import Storage
 
 @testable import WebAPI

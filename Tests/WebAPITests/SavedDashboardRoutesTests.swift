@@ -119,7 +119,7 @@ struct SavedDashboardRoutesTests {
                 .post,
                 "/api/v1/dashboards",
                 as: .editor,
-                self.body("Mine, \"quoted\"", "private")
+                self.body(#"Mine, \"quoted\""#, "private")
             )
             let list = try await harness.call(client, .get, "/api/v1/dashboards?sort=name", as: .editor)
             let items = list.json?["items"] as? [[String: Any]] ?? []
