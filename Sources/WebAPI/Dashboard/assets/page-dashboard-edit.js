@@ -84,7 +84,8 @@ function seriesAdder(draft, changed, toast) {
   async function search() {
     replace(results, h("p", { class: "state" }, "Searching…"));
     try {
-      const found = await json(`/series/catalog${query({ q: q.value.trim(), limit: 100 })}`);
+      // %20, not "+", between words: the API reads query strings percent-decoded only.
+      const found = await json(`/series/catalog?limit=100&q=${encodeURIComponent(q.value.trim())}`);
       const items = found.items || [];
       if (!items.length) { replace(results, emptyState("No series matches.")); return; }
       replace(results, h("ul", { class: "series-list" }, items.map((sr) => {
