@@ -12,6 +12,7 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
             case migrationFailed
             case unhealthy
             case seriesConflict
+            case unreadableRecord
         }
 
         fileprivate let base: Base
@@ -28,6 +29,8 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         public static let unhealthy = Code(base: .unhealthy)
         /// A series exists with the same identity but another unit or kind.
         public static let seriesConflict = Code(base: .seriesConflict)
+        /// A stored row holds data this version cannot decode (written by another version, or edited by hand).
+        public static let unreadableRecord = Code(base: .unreadableRecord)
 
         public var description: String { self.base.rawValue }
     }

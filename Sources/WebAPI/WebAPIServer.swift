@@ -102,6 +102,11 @@ public enum WebAPIServer {
         FlowRoutes(flows: FlowQueries(database: api.database, exporterDevices: api.flowExporterDevices))
             .register(on: builder)
         DeviceMetricsRoutes(telemetry: TelemetryStore(database: api.database)).register(on: builder)
+        SavedDashboardRoutes(
+            dashboards: DashboardStore(database: api.database),
+            telemetry: TelemetryStore(database: api.database),
+            catalog: SeriesCatalog(database: api.database)
+        ).register(on: builder)
         builder.add(
             .get,
             "/api/v1/openapi.json",

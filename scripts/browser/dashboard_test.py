@@ -6,7 +6,9 @@ softflowd replaying the fixture capture), a netmond with a temporary config and 
 user made with netmond's CLI, then drives the dashboard like a user: log in, overview, device,
 interface, flows, alerts pages; graphs with data points; time range; search; CSV export; dark
 mode; session expiry; log out. The XSS agent's pages must raise no dialog and run no script;
-every page must carry the CSP header. Screenshots go to .ci-artifacts/screenshots/, measured
+every page must carry the CSP header. Then saved dashboards (saved_dashboards.py): one composed in
+the editor renders after a reload, is shared within the organisation only, and hostile names stay
+text. Screenshots go to .ci-artifacts/screenshots/, measured
 page weight and time to interactive to .ci-artifacts/browser/results.json.
 
     scripts/browser/dashboard_test.py [--netmond .build/debug/netmond] [--keep-going]
@@ -33,6 +35,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webdriver import Chrome  # noqa: E402
 import xss_agent  # noqa: E402
+import saved_dashboards  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LAB_DIR = os.environ.get("NETMOND_LAB_DIR", os.path.join(REPO, ".lab"))
@@ -513,6 +516,9 @@ def browser_run(chrome, base, api, checks, flow_range):
     c.wait(lambda: "/ui/login" in c.url, "the login page after logging out")
     status = c.execute("return fetch('/api/v1/auth/me', {credentials: 'same-origin'}).then(r => r.status)")
     checks.expect(status == 401, f"after logging out the API refuses the browser ({status})")
+
+    # Saved dashboards: composed, shared, reloaded, seen by the organisation only, hostile names.
+    saved_dashboards.run(s, api, flow_range, (USERNAME, PASSWORD), SHOTS)
     return s.timings
 
 

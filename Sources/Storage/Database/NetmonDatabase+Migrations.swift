@@ -17,6 +17,7 @@ extension NetmonDatabase {
         migrator.registerMigration("v4", migrate: Self.migrateV4)
         migrator.registerMigration("v5", migrate: Self.migrateV5)
         migrator.registerMigration("v6", migrate: Self.migrateV6)
+        migrator.registerMigration("v7-saved-dashboards", migrate: Self.migrateV7)
         migrator.registerMigration("v8-packed-raw-flows", migrate: Self.migrateV8)
         return migrator
     }

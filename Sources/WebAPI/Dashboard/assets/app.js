@@ -12,6 +12,8 @@ import * as interfacePage from "./page-interface.js";
 import * as flowsPage from "./page-flows.js";
 import * as alertsPage from "./page-alerts.js";
 import * as searchPage from "./page-search.js";
+import * as dashboardsPage from "./page-dashboards.js";
+import * as dashboardEditPage from "./page-dashboard-edit.js";
 
 const ROUTES = [
   [/^\/ui\/login\/?$/, loginPage, "login"],
@@ -22,6 +24,10 @@ const ROUTES = [
   [/^\/ui\/flows\/?$/, flowsPage, "flows"],
   [/^\/ui\/alerts\/?$/, alertsPage, "alerts"],
   [/^\/ui\/search\/?$/, searchPage, "search"],
+  [/^\/ui\/dashboards\/?$/, { render: dashboardsPage.renderList }, "dashboards"],
+  [/^\/ui\/dashboards\/new\/?$/, dashboardEditPage, "dashboard-edit"],
+  [/^\/ui\/dashboards\/(\d+)\/edit\/?$/, dashboardEditPage, "dashboard-edit"],
+  [/^\/ui\/dashboards\/(\d+)\/?$/, { render: dashboardsPage.renderOne }, "dashboard"],
 ];
 
 const main = document.getElementById("main");
