@@ -487,7 +487,9 @@ def browser_run(chrome, base, api, checks, flow_range):
     form = "form[data-form=rule]"
     for name, value in [("name", "browser form rule"), ("metric", "cpu_load_percent"), ("window", "5"),
                         ("threshold", "90"), ("clear", "80"), ("for", "2")]:
-        c.find(f"{form} [name={name}]").send_keys(value)
+        field = c.find(f"{form} [name={name}]")
+        field.clear()
+        field.send_keys(value)
     c.find(f"{form} button[data-action=save-rule]").click()
     made = wait_until(lambda: [r for r in api.get("/api/v1/alert-rules?q=browser%20form")["items"]],
                       "the rule created in the form", 20)

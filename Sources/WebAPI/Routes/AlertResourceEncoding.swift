@@ -21,35 +21,35 @@ enum AlertResourceEncoding {
         let rule = entry.value
         let condition = AlertRuleFields(rule.condition)
         var fields: [(String, JSONValue)] = [
-                ("id", .int(entry.stored.id)),
-                ("name", .string(rule.name)),
-                ("kind", .string(rule.condition.kind)),
-                ("enabled", .bool(rule.enabled)),
-                ("severity", .string(rule.severity.rawValue)),
-                ("for_ms", .int(rule.forMilliseconds)),
-                ("policy", .string(rule.policy)),
-                (
-                    "scope",
-                    .object([
-                        ("tag", .string(rule.scope.tag)), ("device", .string(rule.scope.device)),
-                        ("interface", .string(rule.scope.interfacePattern)),
-                    ])
-                ),
-                ("metric", .string(condition.metric)),
-                ("aggregate", .string(condition.aggregate)),
-                ("window_ms", .int(condition.window_ms)),
-                ("comparison", .string(condition.comparison)),
-                ("threshold", .double(condition.threshold)),
-                ("clear", .double(condition.clear)),
-                ("direction", .string(condition.direction)),
-                ("prefix", .string(condition.prefix)),
-                ("port", .int(condition.port)),
-                ("protocol", .int(condition.protocol)),
-                ("period_ms", .int(condition.period_ms)),
-                ("seasons", .int(condition.seasons)),
-                ("deviations", .double(condition.deviations)),
-                ("organisation_id", .int(self.organisation(rule.organisationID))),
-            ]
+            ("id", .int(entry.stored.id)),
+            ("name", .string(rule.name)),
+            ("kind", .string(rule.condition.kind)),
+            ("enabled", .bool(rule.enabled)),
+            ("severity", .string(rule.severity.rawValue)),
+            ("for_ms", .int(rule.forMilliseconds)),
+            ("policy", .string(rule.policy)),
+            (
+                "scope",
+                .object([
+                    ("tag", .string(rule.scope.tag)), ("device", .string(rule.scope.device)),
+                    ("interface", .string(rule.scope.interfacePattern)),
+                ])
+            ),
+            ("metric", .string(condition.metric)),
+            ("aggregate", .string(condition.aggregate)),
+            ("window_ms", .int(condition.window_ms)),
+            ("comparison", .string(condition.comparison)),
+            ("threshold", .double(condition.threshold)),
+            ("clear", .double(condition.clear)),
+            ("direction", .string(condition.direction)),
+            ("prefix", .string(condition.prefix)),
+            ("port", .int(condition.port)),
+            ("protocol", .int(condition.protocol)),
+            ("period_ms", .int(condition.period_ms)),
+            ("seasons", .int(condition.seasons)),
+            ("deviations", .double(condition.deviations)),
+            ("organisation_id", .int(self.organisation(rule.organisationID))),
+        ]
         fields += self.meta(entry.stored)
         return .object(fields)
     }
@@ -74,16 +74,16 @@ enum AlertResourceEncoding {
             case .email: ""
             }
         var fields: [(String, JSONValue)] = [
-                ("id", .int(entry.stored.id)),
-                ("name", .string(channel.name)),
-                ("type", .string(channel.kind.rawValue)),
-                ("url", .string(url)),
-                ("recipients", .array(channel.recipients.map { .string($0) })),
-                ("secret_set", .bool(!(channel.secret ?? "").isEmpty)),
-                ("subject_template", .string(channel.subjectTemplate)),
-                ("body_template", .string(channel.bodyTemplate)),
-                ("organisation_id", .int(self.organisation(channel.organisationID))),
-            ]
+            ("id", .int(entry.stored.id)),
+            ("name", .string(channel.name)),
+            ("type", .string(channel.kind.rawValue)),
+            ("url", .string(url)),
+            ("recipients", .array(channel.recipients.map { .string($0) })),
+            ("secret_set", .bool(!(channel.secret ?? "").isEmpty)),
+            ("subject_template", .string(channel.subjectTemplate)),
+            ("body_template", .string(channel.bodyTemplate)),
+            ("organisation_id", .int(self.organisation(channel.organisationID))),
+        ]
         fields += self.meta(entry.stored)
         return .object(fields)
     }
@@ -93,22 +93,22 @@ enum AlertResourceEncoding {
     static func policy(_ entry: AlertingCatalog.Entry<EscalationPolicy>) -> JSONValue {
         let policy = entry.value
         var fields: [(String, JSONValue)] = [
-                ("id", .int(entry.stored.id)),
-                ("name", .string(policy.name)),
-                (
-                    "steps",
-                    .array(
-                        policy.steps.map { step in
-                            .object([
-                                ("after_ms", .int(step.afterMilliseconds)),
-                                ("channels", .array(step.channels.map { .string($0) })),
-                            ])
-                        }
-                    )
-                ),
-                ("repeat_ms", .int(policy.repeatMilliseconds)),
-                ("organisation_id", .int(self.organisation(policy.organisationID))),
-            ]
+            ("id", .int(entry.stored.id)),
+            ("name", .string(policy.name)),
+            (
+                "steps",
+                .array(
+                    policy.steps.map { step in
+                        .object([
+                            ("after_ms", .int(step.afterMilliseconds)),
+                            ("channels", .array(step.channels.map { .string($0) })),
+                        ])
+                    }
+                )
+            ),
+            ("repeat_ms", .int(policy.repeatMilliseconds)),
+            ("organisation_id", .int(self.organisation(policy.organisationID))),
+        ]
         fields += self.meta(entry.stored)
         return .object(fields)
     }

@@ -41,7 +41,9 @@ struct AlertSilenceRoutes {
                 (baseStart, baseEnd) = (s, e)
             }
             let start = body.start ?? baseStart ?? AuthService.now()
-            guard let end = body.end ?? baseEnd else { throw APIError.invalidBody("end is required for a once silence") }
+            guard let end = body.end ?? baseEnd else {
+                throw APIError.invalidBody("end is required for a once silence")
+            }
             guard start >= 0, end > start, end - start <= 366 * 86_400_000 else {
                 throw APIError.invalidBody("end must be after start, at most 366 days later")
             }
