@@ -109,6 +109,7 @@ let package = Package(
         .target(
             name: "WebAPI",
             dependencies: [
+                "Alerting",
                 "NetmonCore",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -200,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "WebAPITests",
             dependencies: [
-                "WebAPI", "NetmonTesting", "NetmonCore", "Storage",
+                "WebAPI", "Alerting", "NetmonTesting", "NetmonCore", "Storage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

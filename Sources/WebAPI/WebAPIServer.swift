@@ -1,3 +1,4 @@
+import Alerting
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -45,6 +46,9 @@ public enum WebAPIServer {
         public var onDeviceChange: @Sendable (DeviceChange) -> Void
         /// Exporter address → SNMP device name (`flows.exporters[].device`), to name flows' devices.
         public var flowExporterDevices: [String: String]
+        /// Called when an alerting definition or an alert's acknowledgement changes (the daemon
+        /// asks the evaluator for a cycle at once).
+        public var onAlertingChange: @Sendable () -> Void
 
         public init(
             database: NetmonDatabase,
@@ -52,7 +56,8 @@ public enum WebAPIServer {
             snmp: SNMPConfiguration,
             http: HTTPConfiguration,
             onDeviceChange: @escaping @Sendable (DeviceChange) -> Void,
-            flowExporterDevices: [String: String] = [:]
+            flowExporterDevices: [String: String] = [:],
+            onAlertingChange: @escaping @Sendable () -> Void = {}
         ) {
             self.database = database
             self.auth = auth
@@ -60,6 +65,7 @@ public enum WebAPIServer {
             self.http = http
             self.onDeviceChange = onDeviceChange
             self.flowExporterDevices = flowExporterDevices
+            self.onAlertingChange = onAlertingChange
         }
     }
 
@@ -107,6 +113,7 @@ public enum WebAPIServer {
             telemetry: TelemetryStore(database: api.database),
             catalog: SeriesCatalog(database: api.database)
         ).register(on: builder)
+        self.registerAlerting(api, on: builder)
         builder.add(
             .get,
             "/api/v1/openapi.json",
@@ -117,6 +124,20 @@ public enum WebAPIServer {
             APIResponse.json(OpenAPIDocument.build(catalog.entries, version: NetmondVersion.current))
         }
         return catalog
+    }
+
+    /// The alerting routes: rules, channels, policies, silences, alerts and notifications.
+    private static func registerAlerting(_ api: APIDependencies, on builder: APIRouteBuilder) {
+        let access = AlertDefinitionAccess(
+            catalog: AlertingCatalog(database: api.database),
+            onChange: api.onAlertingChange
+        )
+        let list = AlertListStore(database: api.database)
+        AlertRuleRoutes(access: access).register(on: builder)
+        AlertChannelRoutes(access: access, alerts: list, database: api.database).register(on: builder)
+        AlertPolicyRoutes(access: access).register(on: builder)
+        AlertSilenceRoutes(access: access).register(on: builder)
+        AlertRoutes(access: access, list: list, store: AlertStore(database: api.database)).register(on: builder)
     }
 
     /// The HTTP server as a swift-service-lifecycle service, listening where `configuration` says.

@@ -91,6 +91,15 @@ struct Daemon {
             logger: self.logger
         )
 
+        let evaluator =
+            self.configuration.alerting.enabled
+            ? AlertEvaluator(
+                database: database,
+                configuration: self.configuration.alerting,
+                logger: self.logger,
+                exporterDevices: self.configuration.flows.exporterDevices
+            )
+            : nil
         let http = WebAPIServer.makeApplication(
             configuration: self.configuration.http,
             dependencies: .init(
@@ -103,7 +112,8 @@ struct Daemon {
                     snmp: self.configuration.snmp,
                     http: self.configuration.http,
                     onDeviceChange: { change in poller.apply(change) },
-                    flowExporterDevices: self.configuration.flows.exporterDevices
+                    flowExporterDevices: self.configuration.flows.exporterDevices,
+                    onAlertingChange: { evaluator?.requestEvaluation() }
                 )
             ),
             logger: self.logger,
@@ -121,7 +131,7 @@ struct Daemon {
             .init(service: flowListeners, serviceName: "flow-listeners"),
             .init(service: captures, serviceName: "captures"),
         ]
-        if self.configuration.alerting.enabled {
+        if let evaluator {
             let alerting = self.configuration.alerting
             services.append(
                 .init(
@@ -131,7 +141,7 @@ struct Daemon {
             )
             services.append(
                 .init(
-                    service: AlertEvaluator(database: database, configuration: alerting, logger: self.logger),
+                    service: evaluator,
                     serviceName: "alert-evaluator"
                 )
             )

@@ -309,7 +309,7 @@ struct AuthorizationMatrixTests {
                 prepare: fixed("/api/v1/openapi.json"),
                 expected: { _ in 200 }
             ),
-        ] + Self.savedDashboardRows
+        ] + Self.savedDashboardRows + Self.alertingRows
     }
 
     @Test("the matrix covers every registered route")

@@ -452,9 +452,60 @@ def browser_run(chrome, base, api, checks, flow_range):
     checks.expect(lines[0].startswith("a,b,Bytes") and len(lines) == s.table_rows("flows-conversation") + 1,
                   f"the CSV export holds what is shown ({lines[:2]}…, {len(lines)} lines)")
 
-    # Alerts and events.
+    # Alerts and events: a rule made through the API fires at once (the evaluator reloads on
+    # changes), and acknowledging it in the browser changes its state through the API.
+    rule = api.request("POST", "/api/v1/alert-rules", {
+        "name": "browser test traffic", "kind": "threshold", "metric": "if_in_octets", "aggregate": "last",
+        "window_ms": 600000, "comparison": ">=", "threshold": 0, "severity": "major",
+        "scope": {"device": "lab-snmpd"}})
+    firing = wait_until(lambda: api.get(f"/api/v1/alerts?state=firing&rule_id={rule['id']}")["items"],
+                        "the test rule's alerts to fire", 60)
+    alert_id = firing[0]["id"]
     s.open("/ui/alerts", "alerts", "06-alerts.png")
     checks.expect(c.execute("return document.querySelectorAll('main section.panel').length") == 2, "alerts page shows alerts and events")
+    checks.expect("browser test traffic" in c.find("table[data-table='alerts']").text, "the alerts table lists the firing alert")
+    c.find(f"[data-alert-id='{alert_id}'] button[data-action=acknowledge]").click()
+    acked = wait_until(lambda: (lambda a: a if a["acknowledged"] else None)(api.get(f"/api/v1/alerts/{alert_id}")),
+                       "the acknowledgement to reach the API", 20)
+    checks.expect(acked["acked_by"] == USERNAME and acked["state"] == "firing",
+                  f"acknowledging in the browser acknowledges the alert ({acked['acked_by']}, {acked['state']})")
+    s.ready("alerts")
+    c.wait(lambda: c.execute(f"return !!document.querySelector(\"[data-alert-id='{alert_id}'] button[data-action=unacknowledge]\")"),
+           "the row to show the acknowledgement", 20)
+    history = api.get(f"/api/v1/alerts/{alert_id}/history")["items"]
+    checks.expect(any(h["kind"] == "acknowledged" and h["actor"] == USERNAME for h in history),
+                  "the acknowledgement is in the alert's history")
+    c.find(f"[data-alert-id='{alert_id}'] button[data-action=silence]").click()
+    silences = wait_until(lambda: [x for x in api.get("/api/v1/alert-silences")["items"]
+                                   if x["rule"] == "browser test traffic" and x["active"]],
+                          "the silence made from the alerts page", 20)
+    checks.expect(silences[0]["type"] == "once" and 3_500_000 <= silences[0]["end"] - silences[0]["start"] <= 3_700_000,
+                  f"silencing in the browser creates a one-hour silence ({silences[0]['start']}..{silences[0]['end']})")
+    s.ready("alerts")
+
+    # Rules page: create a threshold rule in the form, then disable it; both through the API.
+    s.open("/ui/rules", "rules", "06b-rules.png")
+    checks.expect("browser test traffic" in c.find("table[data-table='rules']").text, "the rules page lists the rules")
+    c.find("button[data-action=new-rule]").click()
+    form = "form[data-form=rule]"
+    for name, value in [("name", "browser form rule"), ("metric", "cpu_load_percent"), ("window", "5"),
+                        ("threshold", "90"), ("clear", "80"), ("for", "2")]:
+        field = c.find(f"{form} [name={name}]")
+        field.clear()
+        field.send_keys(value)
+    c.find(f"{form} button[data-action=save-rule]").click()
+    made = wait_until(lambda: [r for r in api.get("/api/v1/alert-rules?q=browser%20form")["items"]],
+                      "the rule created in the form", 20)
+    checks.expect(made[0]["kind"] == "threshold" and made[0]["threshold"] == 90 and made[0]["clear"] == 80
+                  and made[0]["window_ms"] == 300000 and made[0]["for_ms"] == 120000 and made[0]["enabled"],
+                  f"the form creates the threshold rule ({made[0]})")
+    s.ready("rules")
+    c.wait(lambda: c.execute(f"return !!document.querySelector(\"[data-rule-id='{made[0]['id']}'] button[data-action=disable]\")"),
+           "the new rule's row", 20)
+    c.find(f"[data-rule-id='{made[0]['id']}'] button[data-action=disable]").click()
+    wait_until(lambda: not api.get(f"/api/v1/alert-rules/{made[0]['id']}")["enabled"], "the rule to be disabled", 20)
+    checks.expect(True, "disabling a rule in the browser disables it through the API")
+    s.ready("rules")
 
     # Search from the header.
     c.find("#search-input").send_keys("juniper\n")

@@ -1,8 +1,10 @@
-/// Where notifications go: a signed JSON webhook, a Slack/Teams-compatible incoming webhook, or
+/// Where notifications go: a signed JSON webhook, a Slack or Microsoft Teams incoming webhook, or
 /// email through the configured SMTP server. Stored as JSON in `alert_channels`.
 public struct AlertChannel: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case webhook, slack, email
+        /// A Microsoft Teams incoming webhook (the same `{"text": ...}` body as Slack).
+        case teams
     }
 
     public var id: Int64?
@@ -17,6 +19,8 @@ public struct AlertChannel: Sendable, Hashable, Codable {
     /// Mustache templates overriding the defaults (empty: default).
     public var subjectTemplate: String
     public var bodyTemplate: String
+    /// The organisation that owns the channel (nil: the default organisation).
+    public var organisationID: Int64?
 
     public init(
         id: Int64? = nil,
@@ -26,7 +30,8 @@ public struct AlertChannel: Sendable, Hashable, Codable {
         secret: String? = nil,
         recipients: [String] = [],
         subjectTemplate: String = "",
-        bodyTemplate: String = ""
+        bodyTemplate: String = "",
+        organisationID: Int64? = nil
     ) {
         self.id = id
         self.name = name
@@ -36,5 +41,6 @@ public struct AlertChannel: Sendable, Hashable, Codable {
         self.recipients = recipients
         self.subjectTemplate = subjectTemplate
         self.bodyTemplate = bodyTemplate
+        self.organisationID = organisationID
     }
 }

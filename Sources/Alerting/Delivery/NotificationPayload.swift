@@ -30,6 +30,9 @@ public enum NotificationPayload {
             data = try? encoder.encode(WebhookBody(context: context, eventID: eventID, rendered: rendered))
         case .slack:
             data = try? encoder.encode(["text": "*\(rendered.subject)*\n\(rendered.body)"])
+        case .teams:
+            // Teams renders Markdown: bold is `**`, and a paragraph needs a blank line.
+            data = try? encoder.encode(["text": "**\(rendered.subject)**\n\n\(rendered.body)"])
         case .email:
             data = try? encoder.encode(
                 Email(subject: rendered.subject, body: rendered.body, recipients: channel.recipients)

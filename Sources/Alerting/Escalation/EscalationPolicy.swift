@@ -7,12 +7,21 @@ public struct EscalationPolicy: Sendable, Hashable, Codable {
     /// Re-notify the last reached step's channels this often (ms) while firing and unacknowledged;
     /// 0 never repeats.
     public var repeatMilliseconds: Int64
+    /// The organisation that owns the policy (nil: the default organisation).
+    public var organisationID: Int64?
 
-    public init(id: Int64? = nil, name: String, steps: [EscalationStep], repeatMilliseconds: Int64 = 0) {
+    public init(
+        id: Int64? = nil,
+        name: String,
+        steps: [EscalationStep],
+        repeatMilliseconds: Int64 = 0,
+        organisationID: Int64? = nil
+    ) {
         self.id = id
         self.name = name
         self.steps = steps
         self.repeatMilliseconds = repeatMilliseconds
+        self.organisationID = organisationID
     }
 }
 

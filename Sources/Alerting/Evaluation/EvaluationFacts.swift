@@ -5,12 +5,21 @@ public struct DeviceFacts: Sendable, Hashable {
     public var tags: [String]
     /// The last poll's reachability, nil when not yet known.
     public var reachable: Bool?
+    /// The organisation the device belongs to (1: the default organisation).
+    public var organisationID: Int64
 
-    public init(id: Int64, name: String, tags: [String] = [], reachable: Bool? = nil) {
+    public init(
+        id: Int64,
+        name: String,
+        tags: [String] = [],
+        reachable: Bool? = nil,
+        organisationID: Int64 = 1
+    ) {
         self.id = id
         self.name = name
         self.tags = tags
         self.reachable = reachable
+        self.organisationID = organisationID
     }
 }
 
@@ -70,6 +79,8 @@ public struct EvaluationNeeds: Sendable, Hashable {
     public var restartWindow: Int64 = 0
     public var flows: Set<FlowCondition> = []
     public var anomalies: Set<AnomalyCondition> = []
+    /// Windows (ms) of per-interface flow talkers top-talker rules read.
+    public var talkerWindows: Set<Int64> = []
 
     public init() {}
 
@@ -95,6 +106,8 @@ public struct EvaluationNeeds: Sendable, Hashable {
             case .anomaly(let condition):
                 self.need(condition.metric, condition.windowMilliseconds)
                 self.anomalies.insert(condition)
+            case .topTalker(let condition):
+                self.talkerWindows.insert(condition.windowMilliseconds)
             case .deviceUnreachable:
                 break
             }
@@ -123,6 +136,8 @@ public struct EvaluationSnapshot: Sendable {
     public var flowRates: [FlowCondition: Double]
     /// Anomaly condition → series id → the window's average at each past season.
     public var baselines: [AnomalyCondition: [Int64: [Double]]]
+    /// Window (ms) → the traffic of each address through each exporter interface over it.
+    public var talkers: [Int64: [InterfaceTalker]]
 
     public init(
         now: Int64,
@@ -133,7 +148,8 @@ public struct EvaluationSnapshot: Sendable {
         latest: [Int64: TimedValue] = [:],
         restarts: [Int64: [Int64]] = [:],
         flowRates: [FlowCondition: Double] = [:],
-        baselines: [AnomalyCondition: [Int64: [Double]]] = [:]
+        baselines: [AnomalyCondition: [Int64: [Double]]] = [:],
+        talkers: [Int64: [InterfaceTalker]] = [:]
     ) {
         self.now = now
         self.devices = devices
@@ -144,6 +160,7 @@ public struct EvaluationSnapshot: Sendable {
         self.restarts = restarts
         self.flowRates = flowRates
         self.baselines = baselines
+        self.talkers = talkers
     }
 }
 

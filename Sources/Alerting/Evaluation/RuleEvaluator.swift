@@ -170,6 +170,8 @@ public struct RuleEvaluator: Sendable {
                         + "\(Self.span(condition.windowMilliseconds)) (threshold > \(Self.format(condition.bytesPerSecond)) B/s)"
                 )
             ]
+        case .topTalker(let condition):
+            return self.topTalkerFindings(rule, tracked, condition)
         case .anomaly(let condition):
             let baselines = self.snapshot.baselines[condition] ?? [:]
             return self.seriesFindings(rule, tracked, metric: condition.metric) { series in
@@ -263,6 +265,50 @@ public struct RuleEvaluator: Sendable {
                     + "\(Self.operName(interface.adminStatus ?? 0)))"
             )
         }
+    }
+
+    private func topTalkerFindings(
+        _ rule: AlertRule,
+        _ tracked: Set<String>?,
+        _ condition: TopTalkerCondition
+    ) -> [RuleFinding] {
+        let range = condition.minuteRange(now: self.snapshot.now)
+        let seconds = Double(range.to - range.from) / 1000
+        var findings: [RuleFinding] = []
+        for talker in self.snapshot.talkers[condition.windowMilliseconds] ?? [] {
+            guard
+                let share = TopTalkerCondition.share(
+                    bytes: talker.bytes,
+                    seconds: seconds,
+                    speedBitsPerSecond: talker.speedBitsPerSecond
+                )
+            else { continue }
+            if rule.scope.tag != nil || rule.scope.device != nil {
+                guard let id = talker.deviceID, let device = self.devices[id], rule.scope.admits(device: device)
+                else { continue }
+            }
+            if let pattern = rule.scope.interfacePattern {
+                guard let name = talker.interfaceName, Glob.matches(pattern, name) else { continue }
+            }
+            let observation = condition.observe(share: share)
+            let key = talker.targetKey
+            if let tracked, observation != .breaching, !tracked.contains(key) { continue }
+            let interface = talker.interfaceName ?? "ifIndex \(talker.ifIndex)"
+            let verb = talker.direction == .inbound ? "sends into" : "receives from"
+            findings.append(
+                RuleFinding(
+                    targetKey: key,
+                    deviceID: talker.deviceID,
+                    interfaceID: nil,
+                    observation: observation,
+                    value: share,
+                    summary: "\(talker.address) \(verb) \(interface) of \(talker.exporter) "
+                        + "\(Self.format(share))% of its speed over \(Self.span(condition.windowMilliseconds)) "
+                        + "(threshold > \(Self.format(condition.sharePercent))%)"
+                )
+            )
+        }
+        return findings
     }
 
     /// The series of `metric` a scope can admit: only its device's when it names one.

@@ -13,6 +13,9 @@ public struct AlertRule: Sendable, Hashable, Codable {
     /// The escalation policy notified (by name), or nil to record alerts without notifying.
     public var policy: String?
     public var enabled: Bool
+    /// The organisation that owns the rule (nil: the default organisation). A rule only targets
+    /// devices of its organisation.
+    public var organisationID: Int64?
 
     public init(
         id: Int64? = nil,
@@ -22,7 +25,8 @@ public struct AlertRule: Sendable, Hashable, Codable {
         severity: Severity = .warning,
         forMilliseconds: Int64 = 0,
         policy: String? = nil,
-        enabled: Bool = true
+        enabled: Bool = true,
+        organisationID: Int64? = nil
     ) {
         self.id = id
         self.name = name
@@ -32,6 +36,7 @@ public struct AlertRule: Sendable, Hashable, Codable {
         self.forMilliseconds = forMilliseconds
         self.policy = policy
         self.enabled = enabled
+        self.organisationID = organisationID
     }
 }
 

@@ -21,6 +21,8 @@ public enum RuleCondition: Sendable, Hashable, Codable {
     case flow(FlowCondition)
     /// A value outside its seasonal baseline (same time of day over past periods) by K deviations.
     case anomaly(AnomalyCondition)
+    /// An address whose flow traffic through an interface exceeds a share of its speed.
+    case topTalker(TopTalkerCondition)
 
     /// A short name of the kind, as stored and shown (`threshold`, `interface_down`...).
     public var kind: String {
@@ -35,6 +37,7 @@ public enum RuleCondition: Sendable, Hashable, Codable {
         case .deviceReboot: "device_reboot"
         case .flow: "flow"
         case .anomaly: "anomaly"
+        case .topTalker: "top_talker"
         }
     }
 

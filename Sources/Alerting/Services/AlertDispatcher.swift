@@ -162,7 +162,7 @@ public final class AlertDispatcher: Service, Sendable {
                 )
             }
             return try await self.webhook.post(url: channel.url, body: entry.payload, headers: headers)
-        case .slack:
+        case .slack, .teams:
             return try await self.webhook.post(url: channel.url, body: entry.payload, headers: [])
         case .email:
             guard let email = try? JSONDecoder().decode(NotificationPayload.Email.self, from: Data(entry.payload.utf8))

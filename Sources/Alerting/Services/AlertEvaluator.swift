@@ -25,20 +25,40 @@ public final class AlertEvaluator: Service, Sendable {
     private let catalog: AlertingCatalog
     private let alerts: AlertStore
     private let loader: SnapshotLoader
+    /// Requests for an early cycle (definitions changed through the API); at most one waits.
+    private let nudges: AsyncStream<Void>
+    private let nudge: AsyncStream<Void>.Continuation
 
-    public init(database: NetmonDatabase, configuration: AlertingConfiguration, logger: Logger) {
+    /// - Parameter exporterDevices: flow exporter address → device name (`flows.exporters[].device`),
+    ///   so that top-talker rules find an exporter's interfaces and their speeds.
+    public init(
+        database: NetmonDatabase,
+        configuration: AlertingConfiguration,
+        logger: Logger,
+        exporterDevices: [String: String] = [:]
+    ) {
         self.database = database
         self.configuration = configuration
         self.logger = logger
         self.catalog = AlertingCatalog(database: database)
         self.alerts = AlertStore(database: database)
-        self.loader = SnapshotLoader(database: database)
+        self.loader = SnapshotLoader(database: database, exporterDevices: exporterDevices)
+        let (nudges, nudge) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.nudges = nudges
+        self.nudge = nudge
+    }
+
+    /// Asks for a cycle now rather than at the next interval: rules, channels, policies and
+    /// silences are read afresh every cycle, so a change made through the API takes effect at once.
+    public func requestEvaluation() {
+        self.nudge.yield()
     }
 
     public func run() async throws {
         try await self.catalog.seed(self.configuration, now: Self.currentTime())
         let interval = self.configuration.evaluationInterval
-        for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
+        let ticks = AsyncTimerSequence(interval: interval, clock: .continuous).map { _ in () }
+        for await _ in merge(ticks, self.nudges).cancelOnGracefulShutdown() {
             do {
                 let report = try await self.evaluate(now: Self.currentTime())
                 if report.fired + report.resolved + report.notifications > 0 {
@@ -77,6 +97,7 @@ public final class AlertEvaluator: Service, Sendable {
             if let child = deviceIDs[link.device], let parent = deviceIDs[link.parent] { parents[child] = parent }
         }
         let correlator = Correlator(devices: snapshot.devices, parents: parents)
+        let organisations = Dictionary(snapshot.devices.map { ($0.id, $0.organisationID) }) { first, _ in first }
 
         // Findings, and rows for targets seen breaching for the first time.
         var existing: [String: StoredAlert] = [:]
@@ -88,7 +109,10 @@ public final class AlertEvaluator: Service, Sendable {
         var tracked: [Int64: Set<String>] = [:]
         for alert in existing.values { tracked[alert.ruleID, default: []].insert(alert.targetKey) }
         for rule in rules {
+            let organisation = rule.organisationID ?? NetmonDatabase.defaultOrganisationID
             for finding in evaluator.evaluate(rule, tracked: tracked[rule.id!] ?? []) {
+                // A rule only targets devices of its own organisation.
+                if let deviceID = finding.deviceID, organisations[deviceID] != organisation { continue }
                 findings.append((rule, finding))
                 let key = "\(rule.id!)|\(finding.targetKey)"
                 if existing[key] == nil, finding.observation == .breaching {
@@ -153,7 +177,11 @@ public final class AlertEvaluator: Service, Sendable {
                 deviceID: finding.deviceID,
                 interfaceID: finding.interfaceID
             )
-            let silenced = loaded.silences.contains { $0.silences(rule: rule.name, device: device, at: now) }
+            let silenced = loaded.silences.contains {
+                $0.organisationID ?? NetmonDatabase.defaultOrganisationID
+                    == rule.organisationID ?? NetmonDatabase.defaultOrganisationID
+                    && $0.silences(rule: rule.name, device: device, at: now)
+            }
             let quiet = suppressed != nil || silenced
             let policy = rule.policy.flatMap { policies[$0] }
 

@@ -6,7 +6,7 @@ import Storage
 /// Swift API the REST API exposes. Definitions are JSON documents in Storage; a document that
 /// no longer decodes is skipped and reported in ``Loaded/problems``.
 public struct AlertingCatalog: Sendable {
-    private let store: AlertDefinitionStore
+    let store: AlertDefinitionStore
 
     public init(database: NetmonDatabase) {
         self.store = AlertDefinitionStore(database: database)
@@ -105,6 +105,13 @@ public struct AlertingCatalog: Sendable {
         )
     }
 
+    /// Replaces silence `silence.id` (stored under `name`).
+    @discardableResult
+    public func update(_ silence: Silence, name: String, now: Int64) async throws -> Bool {
+        guard let id = silence.id else { return false }
+        return try await self.store.update(.silence, id: id, name: name, definition: Self.encode(silence), now: now)
+    }
+
     /// Deletes a definition.
     @discardableResult
     public func delete(_ kind: AlertDefinitionKind, id: Int64) async throws -> Bool {
@@ -166,6 +173,14 @@ extension AlertRule {
                     proto: seed.proto,
                     windowMilliseconds: seed.window.wholeMilliseconds,
                     bytesPerSecond: seed.threshold
+                )
+            )
+        case "top_talker":
+            condition = .topTalker(
+                TopTalkerCondition(
+                    windowMilliseconds: seed.window.wholeMilliseconds,
+                    sharePercent: seed.threshold,
+                    clearPercent: seed.clear
                 )
             )
         case "anomaly":

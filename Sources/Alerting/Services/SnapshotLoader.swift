@@ -6,16 +6,25 @@ import Storage
 struct SnapshotLoader: Sendable {
     let data: AlertingDataStore
     let flows: FlowQueries
+    /// Exporter address → device name (`flows.exporters[].device`), to find exporters' interfaces.
+    let exporterDevices: [String: String]
 
-    init(database: NetmonDatabase) {
+    init(database: NetmonDatabase, exporterDevices: [String: String] = [:]) {
         self.data = AlertingDataStore(database: database)
-        self.flows = FlowQueries(database: database)
+        self.flows = FlowQueries(database: database, exporterDevices: exporterDevices)
+        self.exporterDevices = exporterDevices
     }
 
     func load(needs: EvaluationNeeds, now: Int64) async throws -> EvaluationSnapshot {
         var snapshot = EvaluationSnapshot(now: now)
         snapshot.devices = try await self.data.devices().map {
-            DeviceFacts(id: $0.id, name: $0.name, tags: $0.tags, reachable: $0.reachable)
+            DeviceFacts(
+                id: $0.id,
+                name: $0.name,
+                tags: $0.tags,
+                reachable: $0.reachable,
+                organisationID: $0.organisationID
+            )
         }
         snapshot.interfaces = try await self.data.interfaces().map {
             InterfaceFacts(
@@ -51,6 +60,25 @@ struct SnapshotLoader: Sendable {
         }
         for condition in needs.flows {
             snapshot.flowRates[condition] = try await self.flowRate(condition, now: now)
+        }
+        for window in needs.talkerWindows {
+            let range = TopTalkerCondition(windowMilliseconds: window, sharePercent: 100).minuteRange(now: now)
+            snapshot.talkers[window] = try await self.data.talkers(
+                from: range.from,
+                to: range.to,
+                exporterDevices: self.exporterDevices
+            ).map {
+                InterfaceTalker(
+                    exporter: $0.exporter,
+                    ifIndex: $0.ifIndex,
+                    direction: $0.inbound ? .inbound : .outbound,
+                    address: $0.address.description,
+                    bytes: $0.bytes,
+                    deviceID: $0.device?.id,
+                    interfaceName: $0.interface?.name,
+                    speedBitsPerSecond: $0.interface?.speedBitsPerSecond
+                )
+            }
         }
         for condition in needs.anomalies {
             let members = series.filter { $0.metric == condition.metric }.map(\.id)

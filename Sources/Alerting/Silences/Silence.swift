@@ -10,6 +10,11 @@ public struct Silence: Sendable, Hashable, Codable {
     public var rule: String?
     public var schedule: SilenceSchedule
     public var comment: String
+    /// The organisation that owns the silence (nil: the default organisation); it only silences
+    /// alerts of that organisation's rules.
+    public var organisationID: Int64?
+    /// Who created it (a username), when made through the API.
+    public var createdBy: String?
 
     public init(
         id: Int64? = nil,
@@ -17,7 +22,9 @@ public struct Silence: Sendable, Hashable, Codable {
         tag: String? = nil,
         rule: String? = nil,
         schedule: SilenceSchedule,
-        comment: String = ""
+        comment: String = "",
+        organisationID: Int64? = nil,
+        createdBy: String? = nil
     ) {
         self.id = id
         self.device = device
@@ -25,6 +32,8 @@ public struct Silence: Sendable, Hashable, Codable {
         self.rule = rule
         self.schedule = schedule
         self.comment = comment
+        self.organisationID = organisationID
+        self.createdBy = createdBy
     }
 
     /// Whether it silences an alert of `rule` on `device` (nil for alerts without a device) at `time`.

@@ -183,6 +183,9 @@ extension AlertRuleSeed: ConfigRenderable {
         if ["threshold", "rate_of_change", "absence", "anomaly"].contains(self.kind), self.metric.isEmpty {
             value.fail("metric is required for \(self.kind) rules")
         }
+        if self.kind == "top_talker", !(self.threshold > 0 && self.threshold <= 100) {
+            value.fail("threshold of a top_talker rule is a percent of the link speed, above 0 and at most 100")
+        }
     }
 
     package var configTree: ConfigTree {

@@ -138,7 +138,7 @@ public struct SMTPConfiguration: Sendable, Equatable {
 public struct AlertRuleSeed: Sendable, Equatable {
     public static let kinds = [
         "threshold", "rate_of_change", "absence", "device_unreachable", "interface_down", "utilization",
-        "error_rate", "device_reboot", "flow", "anomaly",
+        "error_rate", "device_reboot", "flow", "anomaly", "top_talker",
     ]
     public var name: String
     /// One of ``kinds``.
@@ -187,11 +187,11 @@ public struct AlertRuleSeed: Sendable, Equatable {
 
 /// A notification channel from the configuration file.
 public struct AlertChannelSeed: Sendable, Equatable {
-    public static let types = ["webhook", "slack", "email"]
+    public static let types = ["webhook", "slack", "teams", "email"]
     public var name: String
-    /// webhook, slack (Slack/Teams-compatible incoming webhook) or email.
+    /// webhook, slack, teams (Slack or Microsoft Teams incoming webhook) or email.
     public var type: String
-    /// Webhook and slack: the URL.
+    /// Webhook, slack and teams: the URL.
     public var url: String
     /// Webhook: the HMAC-SHA256 signing key.
     public var secret: Secret?

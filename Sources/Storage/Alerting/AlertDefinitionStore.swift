@@ -48,10 +48,10 @@ public struct AlertDefinitionStore: Sendable {
 
     /// Inserts a definition; returns its id.
     ///
-    /// - Throws: a database error when the name is taken or the JSON invalid.
+    /// - Throws: ``StoreConflictError`` when the name is taken.
     public func insert(_ kind: AlertDefinitionKind, name: String, definition: String, now: Int64) async throws -> Int64
     {
-        try await self.database.pool.write { db in
+        try await self.write(conflict: "the name \(name) is already taken") { db in
             try db.execute(
                 sql: """
                     INSERT INTO \(kind.rawValue) (name, definition, seeded, created_at, updated_at)
@@ -64,6 +64,8 @@ public struct AlertDefinitionStore: Sendable {
     }
 
     /// Replaces the name and document of definition `id`; false when there is none.
+    ///
+    /// - Throws: ``StoreConflictError`` when the name is taken.
     @discardableResult
     public func update(
         _ kind: AlertDefinitionKind,
@@ -72,7 +74,7 @@ public struct AlertDefinitionStore: Sendable {
         definition: String,
         now: Int64
     ) async throws -> Bool {
-        try await self.database.pool.write { db in
+        try await self.write(conflict: "the name \(name) is already taken") { db in
             try db.execute(
                 sql: "UPDATE \(kind.rawValue) SET name = ?, definition = ?, updated_at = ? WHERE id = ?",
                 arguments: [name, definition, now, id]
@@ -121,6 +123,17 @@ public struct AlertDefinitionStore: Sendable {
                     arguments: [name, definition, now]
                 )
             }
+        }
+    }
+
+    private func write<T: Sendable>(
+        conflict message: String,
+        _ body: @Sendable @escaping (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await self.database.pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreConflictError(message)
         }
     }
 

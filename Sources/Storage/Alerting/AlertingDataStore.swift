@@ -10,6 +10,8 @@ public struct AlertingDataStore: Sendable {
         public var name: String
         public var tags: [String]
         public var reachable: Bool?
+        /// The owning organisation.
+        public var organisationID: Int64
     }
 
     /// A current (not removed) interface.
@@ -30,7 +32,7 @@ public struct AlertingDataStore: Sendable {
         public var instance: String
     }
 
-    private let database: NetmonDatabase
+    let database: NetmonDatabase
 
     public init(database: NetmonDatabase) {
         self.database = database
@@ -42,12 +44,18 @@ public struct AlertingDataStore: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.id, d.name, d.tags, s.reachable FROM devices d
+                    SELECT d.id, d.name, d.tags, d.organisation_id, s.reachable FROM devices d
                     LEFT JOIN device_status s ON s.device_id = d.id ORDER BY d.id
                     """
             ).map { row in
                 let tags = (try? JSONDecoder().decode([String].self, from: Data((row["tags"] as String).utf8))) ?? []
-                return Device(id: row["id"], name: row["name"], tags: tags, reachable: row["reachable"])
+                return Device(
+                    id: row["id"],
+                    name: row["name"],
+                    tags: tags,
+                    reachable: row["reachable"],
+                    organisationID: row["organisation_id"]
+                )
             }
         }
     }

@@ -237,6 +237,6 @@ enum OpenAPISchemas {
                 ])
             ),
             ("PrometheusText", string()),
-        ] + Self.savedDashboards
+        ] + Self.savedDashboards + Self.alerting
     }
 }

@@ -7,7 +7,7 @@ import { dateTime } from "./format.js";
 import { allDevices, deviceNameById, statusBadge, toMillis } from "./common.js";
 
 function alertActions(ctx, alert) {
-  if (!alert.id || /resolved|closed/i.test(String(alert.state ?? ""))) return "";
+  if (!alert.id || !alert.active) return "";
   const act = (label, path, body) => {
     const button = h("button", { type: "button", "data-action": label.toLowerCase() }, label);
     button.addEventListener("click", async () => {
@@ -15,6 +15,8 @@ function alertActions(ctx, alert) {
       try {
         await json(path, { method: "POST", body });
         ctx.toast(`${label}: done`);
+        // Draw the page again from the API, so the row shows the new state.
+        ctx.navigate(window.location.pathname + window.location.search, { replace: true });
       } catch (error) {
         ctx.toast(`${label} failed: ${error.message}`);
         button.disabled = false;
@@ -23,9 +25,16 @@ function alertActions(ctx, alert) {
     return button;
   };
   const id = encodeURIComponent(alert.id);
-  return h("span", {},
-    alert.acknowledged ? "" : act("Acknowledge", `/alerts/${id}/acknowledge`, {}), " ",
-    act("Silence", `/alerts/${id}/silence`, { duration: "1h" }));
+  return h("span", { class: "actions", "data-alert-id": alert.id },
+    alert.acknowledged
+      ? act("Unacknowledge", `/alerts/${id}/unacknowledge`, {})
+      : act("Acknowledge", `/alerts/${id}/acknowledge`, {}), " ",
+    alert.silenced ? "" : act("Silence", `/alerts/${id}/silence`, { duration: "1h" }));
+}
+
+function ackText(alert) {
+  if (!alert.acknowledged) return alert.silenced ? "silenced" : "";
+  return `acknowledged${alert.acked_by ? ` by ${alert.acked_by}` : ""}`;
 }
 
 export async function render(ctx) {
@@ -35,18 +44,19 @@ export async function render(ctx) {
   const time = (row, ...keys) => toMillis(keys.map((k) => row[k]).find((v) => v !== undefined && v !== null));
 
   root.append(ctx.section("Alerts", async () => {
-    const alerts = await optional(`/alerts${query({ from: range.from, to: range.to })}`, null);
+    const alerts = await optional(`/alerts${query({ from: range.from, to: range.to, limit: 1000 })}`, null);
     if (alerts === null) return emptyState("Alerting is not available on this daemon yet: no alert to show.");
     const items = alerts.items || [];
     if (!items.length) return emptyState("No alert in this time range.");
     return dataTable([
       { key: "state", label: "State", cell: (a) => statusBadge(a.state) },
       { key: "severity", label: "Severity", cell: (a) => statusBadge(a.severity) },
-      { key: "name", label: "Alert", value: (a) => a.name || a.rule || "", wrap: true },
-      { key: "summary", label: "Summary", value: (a) => a.summary || a.message || "", wrap: true },
-      { key: "device", label: "Device", value: (a) => a.device_name || a.device || "" },
-      { key: "started", label: "Started", value: (a) => time(a, "started_at", "since"), cell: (a) => dateTime(time(a, "started_at", "since")) },
-      { key: "ended", label: "Ended", value: (a) => time(a, "resolved_at", "ended_at"), cell: (a) => dateTime(time(a, "resolved_at", "ended_at")) },
+      { key: "rule", label: "Rule", value: (a) => a.rule || "", wrap: true },
+      { key: "summary", label: "Summary", value: (a) => a.summary || "", wrap: true },
+      { key: "device", label: "Device", value: (a) => [a.device, a.interface].filter(Boolean).join(" · ") },
+      { key: "started", label: "Since", value: (a) => time(a, "fired_at", "since"), cell: (a) => dateTime(time(a, "fired_at", "since")) },
+      { key: "ended", label: "Resolved", value: (a) => time(a, "resolved_at"), cell: (a) => dateTime(time(a, "resolved_at")) },
+      { key: "ack", label: "Handling", value: (a) => ackText(a) },
       { key: "actions", label: "", value: () => "", cell: (a) => alertActions(ctx, a) },
     ], items, { id: "alerts", exportName: "alerts" });
   }));
