@@ -45,6 +45,10 @@ public enum WebAPIServer {
         public var onDeviceChange: @Sendable (DeviceChange) -> Void
         /// Exporter address → SNMP device name (`flows.exporters[].device`), to name flows' devices.
         public var flowExporterDevices: [String: String]
+        /// The time-series engine's configuration (retention, `max_query_rows`, capacity threshold).
+        public var timeSeries: TimeSeriesConfiguration
+        /// The daemon's sample writer, for custom metric ingestion; nil answers 503 there.
+        public var sampleWriter: SampleWriter?
 
         public init(
             database: NetmonDatabase,
@@ -52,7 +56,9 @@ public enum WebAPIServer {
             snmp: SNMPConfiguration,
             http: HTTPConfiguration,
             onDeviceChange: @escaping @Sendable (DeviceChange) -> Void,
-            flowExporterDevices: [String: String] = [:]
+            flowExporterDevices: [String: String] = [:],
+            timeSeries: TimeSeriesConfiguration = .init(),
+            sampleWriter: SampleWriter? = nil
         ) {
             self.database = database
             self.auth = auth
@@ -60,6 +66,8 @@ public enum WebAPIServer {
             self.http = http
             self.onDeviceChange = onDeviceChange
             self.flowExporterDevices = flowExporterDevices
+            self.timeSeries = timeSeries
+            self.sampleWriter = sampleWriter
         }
     }
 
@@ -96,8 +104,17 @@ public enum WebAPIServer {
         TelemetryRoutes(
             devices: devices,
             telemetry: TelemetryStore(database: api.database),
-            series: SeriesRangeReader(database: api.database),
+            engine: TimeSeriesEngine(database: api.database, configuration: api.timeSeries),
             events: EventListStore(database: api.database)
+        ).register(on: builder)
+        let scope = ReportScope(database: api.database)
+        ReportRoutes(reports: TrafficReports(database: api.database, configuration: api.timeSeries), scope: scope)
+            .register(on: builder)
+        IngestRoutes(
+            writer: api.sampleWriter,
+            registry: SeriesRegistry(database: api.database),
+            devices: devices,
+            scope: scope
         ).register(on: builder)
         FlowRoutes(flows: FlowQueries(database: api.database, exporterDevices: api.flowExporterDevices))
             .register(on: builder)

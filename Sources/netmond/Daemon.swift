@@ -103,7 +103,9 @@ struct Daemon {
                     snmp: self.configuration.snmp,
                     http: self.configuration.http,
                     onDeviceChange: { change in poller.apply(change) },
-                    flowExporterDevices: self.configuration.flows.exporterDevices
+                    flowExporterDevices: self.configuration.flows.exporterDevices,
+                    timeSeries: self.configuration.timeSeries,
+                    sampleWriter: writer
                 )
             ),
             logger: self.logger,
