@@ -67,14 +67,15 @@ struct TimeSeriesRoutesTests {
         let now = AuthService.now()
         let start = TimeSeriesResolution.floorTo(now, Self.day) - 3 * Self.day
         let registry = SeriesRegistry(database: harness.database)
-        var ids: [Int64] = []
+        var created: [Int64] = []
         for metric in ["custom_span_a", "custom_span_b"] {
-            ids.append(
+            created.append(
                 try await registry.seriesID(
                     for: SeriesKey(deviceID: harness.deviceID, metric: metric, unit: "B/s", kind: .gauge)
                 )
             )
         }
+        let ids = created
         for (index, id) in ids.enumerated() {
             try await Self.writeMinutes(id, from: start, to: now - Self.minute, database: harness.database) { ts in
                 Double((ts / Self.minute) % 97) * 10.5 + Double(index) * 1000 + Double(ts - start) / 1e6
