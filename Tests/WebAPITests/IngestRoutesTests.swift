@@ -151,7 +151,7 @@ struct IngestRoutesTests {
                         of: "[\(now),",
                         with: "[\(now).5,"
                     )
-                ]), 400, "malformed"
+                ]), 400, "integer timestamp_ms"
             ),
             ("too old", Self.body([Self.series(device, "custom_x", [(now - 2 * 86_400_000, "1")])]), 400, "window"),
             ("future", Self.body([Self.series(device, "custom_x", [(now + 600_000, "1")])]), 400, "window"),
