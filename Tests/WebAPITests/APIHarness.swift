@@ -297,3 +297,10 @@ struct UncheckedBox<Value>: @unchecked Sendable {
 func jsonObject(_ buffer: ByteBuffer) -> [String: Any]? {
     try? JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any]
 }
+
+/// Equal up to a few ulps: JSONSerialization's number parsing can be one ulp off the exact value
+/// the server printed (the CSV, parsed by `Double(String)`, is exact).
+func nearlyEqual(_ a: Double?, _ b: Double?) -> Bool {
+    guard let a, let b else { return a == nil && b == nil }
+    return a == b || abs(a - b) <= 4 * max(a.ulp, b.ulp)
+}
