@@ -49,6 +49,10 @@ public enum WebAPIServer {
         /// Called when an alerting definition or an alert's acknowledgement changes (the daemon
         /// asks the evaluator for a cycle at once).
         public var onAlertingChange: @Sendable () -> Void
+        /// The time-series engine's configuration (retention, `max_query_rows`, capacity threshold).
+        public var timeSeries: TimeSeriesConfiguration
+        /// The daemon's sample writer, for custom metric ingestion; nil answers 503 there.
+        public var sampleWriter: SampleWriter?
 
         public init(
             database: NetmonDatabase,
@@ -57,7 +61,9 @@ public enum WebAPIServer {
             http: HTTPConfiguration,
             onDeviceChange: @escaping @Sendable (DeviceChange) -> Void,
             flowExporterDevices: [String: String] = [:],
-            onAlertingChange: @escaping @Sendable () -> Void = {}
+            onAlertingChange: @escaping @Sendable () -> Void = {},
+            timeSeries: TimeSeriesConfiguration = .init(),
+            sampleWriter: SampleWriter? = nil
         ) {
             self.database = database
             self.auth = auth
@@ -66,6 +72,8 @@ public enum WebAPIServer {
             self.onDeviceChange = onDeviceChange
             self.flowExporterDevices = flowExporterDevices
             self.onAlertingChange = onAlertingChange
+            self.timeSeries = timeSeries
+            self.sampleWriter = sampleWriter
         }
     }
 
@@ -102,8 +110,17 @@ public enum WebAPIServer {
         TelemetryRoutes(
             devices: devices,
             telemetry: TelemetryStore(database: api.database),
-            series: SeriesRangeReader(database: api.database),
+            engine: TimeSeriesEngine(database: api.database, configuration: api.timeSeries),
             events: EventListStore(database: api.database)
+        ).register(on: builder)
+        let scope = ReportScope(database: api.database)
+        ReportRoutes(reports: TrafficReports(database: api.database, configuration: api.timeSeries), scope: scope)
+            .register(on: builder)
+        IngestRoutes(
+            writer: api.sampleWriter,
+            registry: SeriesRegistry(database: api.database),
+            devices: devices,
+            scope: scope
         ).register(on: builder)
         FlowRoutes(flows: FlowQueries(database: api.database, exporterDevices: api.flowExporterDevices))
             .register(on: builder)

@@ -113,7 +113,9 @@ struct Daemon {
                     http: self.configuration.http,
                     onDeviceChange: { change in poller.apply(change) },
                     flowExporterDevices: self.configuration.flows.exporterDevices,
-                    onAlertingChange: { evaluator?.requestEvaluation() }
+                    onAlertingChange: { evaluator?.requestEvaluation() },
+                    timeSeries: self.configuration.timeSeries,
+                    sampleWriter: writer
                 )
             ),
             logger: self.logger,

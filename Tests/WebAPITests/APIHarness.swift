@@ -38,6 +38,8 @@ final class APIHarness: @unchecked Sendable {
     let router: Router<APIRequestContext>
     let catalog: RouteCatalog
     let changes: ChangeLog
+    /// The sample writer behind custom metric ingestion; not running, so accepted samples stay queued.
+    let writer: SampleWriter
     /// Bearer credentials per caller (JWTs for users, `nmk_...` for keys).
     let credentials: [Caller: String]
     let deviceID: Int64
@@ -242,13 +244,20 @@ final class APIHarness: @unchecked Sendable {
         router.add(middleware: ErrorMiddleware())
         let changes = ChangeLog()
         self.changes = changes
+        let writer = SampleWriter(
+            database: database,
+            configuration: StorageConfiguration(path: directory + "/netmond.db"),
+            logger: Self.quietLogger
+        )
+        self.writer = writer
         self.catalog = WebAPIServer.registerAPI(
             .init(
                 database: database,
                 auth: auth,
                 snmp: SNMPConfiguration(),
                 http: HTTPConfiguration(),
-                onDeviceChange: { change in changes.items.withLock { $0.append(change) } }
+                onDeviceChange: { change in changes.items.withLock { $0.append(change) } },
+                sampleWriter: writer
             ),
             on: router
         )
@@ -287,4 +296,11 @@ struct UncheckedBox<Value>: @unchecked Sendable {
 /// A response body parsed as JSON.
 func jsonObject(_ buffer: ByteBuffer) -> [String: Any]? {
     try? JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any]
+}
+
+/// Equal up to a few ulps: JSONSerialization's number parsing can be one ulp off the exact value
+/// the server printed (the CSV, parsed by `Double(String)`, is exact).
+func nearlyEqual(_ a: Double?, _ b: Double?) -> Bool {
+    guard let a, let b else { return a == nil && b == nil }
+    return a == b || abs(a - b) <= 4 * max(a.ulp, b.ulp)
 }

@@ -281,6 +281,30 @@ struct AuthorizationMatrixTests {
             ),
             Row(
                 method: .get,
+                template: "/api/v1/reports/billing",
+                prepare: { h, _ in ("/api/v1/reports/billing?interfaces=\(h.interfaceID)&method=max", nil) },
+                expected: needs(.viewer, ok: 200, otherOrg: 404)
+            ),
+            Row(
+                method: .get,
+                template: "/api/v1/reports/capacity",
+                prepare: { h, _ in ("/api/v1/reports/capacity?interfaces=\(h.interfaceID)", nil) },
+                expected: needs(.viewer, ok: 200, otherOrg: 404)
+            ),
+            Row(
+                method: .post,
+                template: "/api/v1/series/ingest",
+                prepare: { h, n in
+                    let ts = AuthService.now() - Int64(n)
+                    return (
+                        "/api/v1/series/ingest",
+                        #"{"series":[{"device_id":\#(h.deviceID),"metric":"custom_matrix","samples":[[\#(ts),1.5]]}]}"#
+                    )
+                },
+                expected: needs(.editor, ok: 202, otherOrg: 404)
+            ),
+            Row(
+                method: .get,
                 template: "/api/v1/events",
                 prepare: fixed("/api/v1/events"),
                 expected: needs(.viewer, ok: 200)

@@ -14,6 +14,12 @@ enum OpenAPIDocument {
         (429, "Too many failed logins"),
     ]
 
+    /// Statuses an operation lists only when it says so (``OpenAPIOperation/extraErrors``).
+    static let extraErrorStatuses: [Int: String] = [
+        429: "Too many samples for the writer's queue right now; retry after the Retry-After delay",
+        503: "The sample writer is not running or is shutting down",
+    ]
+
     static func build(_ entries: [RouteEntry], version: String) -> JSONValue {
         var paths: [(String, [(String, JSONValue)])] = []
         for entry in entries {
@@ -153,8 +159,14 @@ enum OpenAPIDocument {
         } else {
             responses.append(("204", .object([("description", .string(description))])))
         }
-        for (status, text) in self.errorStatuses {
-            if status == 429 && entry.path != "/api/v1/auth/login" { continue }
+        var errorStatuses = self.errorStatuses.filter { status, _ in
+            status != 429 || entry.path == "/api/v1/auth/login" || details.extraErrors.contains(429)
+        }
+        for status in details.extraErrors where !errorStatuses.contains(where: { $0.0 == status }) {
+            errorStatuses.append((status, self.extraErrorStatuses[status] ?? "Error"))
+        }
+        for (status, text) in errorStatuses {
+            let text = status == 429 && entry.path != "/api/v1/auth/login" ? self.extraErrorStatuses[429] ?? text : text
             responses.append(
                 (
                     String(status),

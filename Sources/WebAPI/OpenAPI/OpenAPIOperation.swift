@@ -28,8 +28,12 @@ struct OpenAPIParameter: Sendable, Hashable {
 
     static let seriesRange: [OpenAPIParameter] = [
         .time("from"), .time("to"),
-        .string("step", "bucket width: milliseconds or a duration like 30s, 5m, 1h; default range/300"),
-        .enumeration("agg", ["avg", "min", "max", "sum", "last"]),
+        .string(
+            "step",
+            "bucket width: milliseconds or a duration like 30s, 5m, 1h, 1d; default: about range/300, "
+                + "coarsened so that at most timeseries.max_query_rows rows are read per series"
+        ),
+        .string("agg", "one or more of min, max, avg, sum, count, p95, p99, comma-separated; default avg"),
     ]
 }
 
@@ -48,4 +52,6 @@ struct OpenAPIOperation: Sendable, Hashable {
     var csv: Bool = false
     /// Accepted `sort` fields of a list.
     var sortFields: [String] = []
+    /// Error statuses besides the common ones (e.g. 429 and 503 of a bounded ingestion).
+    var extraErrors: [Int] = []
 }

@@ -72,7 +72,6 @@ enum OpenAPISchemas {
             ],
             nullable: true
         )
-        let point = array(number())
         return [
             (
                 "Error",
@@ -184,26 +183,6 @@ enum OpenAPISchemas {
                 ])
             ),
             (
-                "SeriesSet",
-                object([
-                    (
-                        "series",
-                        array(
-                            object([
-                                ("id", integer()), ("name", string()), ("unit", string()), ("points", array(point)),
-                                (
-                                    "stats",
-                                    object([
-                                        ("min", number(nullable: true)), ("avg", number(nullable: true)),
-                                        ("max", number(nullable: true)), ("p95", number(nullable: true)),
-                                    ])
-                                ),
-                            ])
-                        )
-                    )
-                ])
-            ),
-            (
                 "Event",
                 object([
                     ("id", integer()), ("device_id", integer(nullable: true)),
@@ -237,6 +216,6 @@ enum OpenAPISchemas {
                 ])
             ),
             ("PrometheusText", string()),
-        ] + Self.savedDashboards + Self.alerting
+        ] + Self.savedDashboards + Self.alerting + Self.timeSeries
     }
 }

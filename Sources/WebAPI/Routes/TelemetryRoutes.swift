@@ -6,11 +6,10 @@ import Storage
 struct TelemetryRoutes {
     let devices: DeviceAdminStore
     let telemetry: TelemetryStore
-    let series: SeriesRangeReader
+    let engine: TimeSeriesEngine
     let events: EventListStore
 
     static let maxSeriesPerCall = 20
-    static let maxPointsPerSeries: Int64 = 10_000
     static let interfaceSortFields = ["if_index", "name", "in_bps", "out_bps"]
 
     /// Interface series per `metric=`: (stored metric, shown name, unit, scale).
@@ -27,86 +26,37 @@ struct TelemetryRoutes {
         return device
     }
 
-    /// `step` in ms (a number, or a duration like 30s, 5m, 1h), defaulting to range/300.
-    static func step(_ query: QueryParameters, from: Int64, to: Int64) throws -> Int64 {
-        let minimum = max(1000, (to - from + Self.maxPointsPerSeries - 1) / Self.maxPointsPerSeries)
-        guard let text = try query.string("step", maxLength: 20) else {
-            return max(minimum, (to - from) / 300)
-        }
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        var value: Int64?
-        if let number = Int64(text) {
-            value = number
-        } else {
-            for (suffix, factor) in units where text.hasSuffix(suffix) {
-                if let number = Int64(text.dropLast(suffix.count)), number > 0, number < 1_000_000 {
-                    value = number * factor
-                    break
-                }
-            }
-        }
-        guard let value, value > 0 else {
-            throw APIError.invalidParameter("step", "must be milliseconds or a duration like 30s, 5m, 1h")
-        }
-        guard value >= minimum else {
-            throw APIError.invalidParameter(
-                "step",
-                "must be at least \(minimum) ms for this range (10,000 points per series)"
+    /// Runs `descriptions` through the engine with `from`/`to`/`step`/`agg` and renders the answer.
+    func answer(_ labels: [SeriesAnswer.Label], request: Request, context: APIRequestContext) async throws -> Response {
+        let query = QueryParameters(request, context)
+        let range = try query.timeRange()
+        let aggregations = try SeriesQueryPlan.aggregations(try query.string("agg", maxLength: 64))
+        let step = try SeriesQueryPlan.parseStep(try query.string("step", maxLength: 20))
+        let now = AuthService.now()
+        let plan = try SeriesQueryPlan.plan(
+            step: step,
+            from: range.from,
+            to: range.to,
+            aggregations: aggregations,
+            choice: self.engine.resolutionChoice(now: now)
+        )
+        let response: TimeSeriesResponse
+        do {
+            response = try await self.engine.query(
+                TimeSeriesQuery(
+                    seriesIDs: labels.map(\.id),
+                    from: range.from,
+                    to: range.to,
+                    step: plan.step,
+                    aggregations: aggregations,
+                    resolution: plan.resolution
+                ),
+                now: now
             )
+        } catch let error as TimeSeriesQueryError {
+            throw APIError.invalidParameter("step", error.message)
         }
-        return value
-    }
-
-    static func aggregation(_ query: QueryParameters) throws -> SeriesAggregation {
-        guard let text = try query.string("agg", maxLength: 8) else { return .avg }
-        guard let aggregation = SeriesAggregation(rawValue: text) else {
-            throw APIError.invalidParameter("agg", "must be avg, min, max, sum or last")
-        }
-        return aggregation
-    }
-
-    /// One series of an answer: id, name, unit, points (scaled) and stats.
-    static func seriesValue(id: Int64, name: String, unit: String, points: [SeriesPoint], scale: Double) -> JSONValue {
-        let values = points.map { $0.value * scale }
-        var stats: JSONValue = .object([("min", .null), ("avg", .null), ("max", .null), ("p95", .null)])
-        if !values.isEmpty {
-            let sorted = values.sorted()
-            let p95 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
-            stats = .object([
-                ("min", .double(sorted.first)),
-                ("avg", .double(values.reduce(0, +) / Double(values.count))),
-                ("max", .double(sorted.last)),
-                ("p95", .double(p95)),
-            ])
-        }
-        return .object([
-            ("id", .int(id)),
-            ("name", .string(name)),
-            ("unit", .string(unit)),
-            ("points", .array(zip(points, values).map { .array([.int($0.0.time), .double($0.1)]) })),
-            ("stats", stats),
-        ])
-    }
-
-    /// `{"series":[...]}` or its CSV (`id,name,unit,ts,value`, one row per point).
-    static func seriesResponse(_ series: [JSONValue], request: Request) throws -> Response {
-        guard try APIResponse.wantsCSV(request) else { return APIResponse.json(.object([("series", .array(series))])) }
-        var rows: [JSONValue] = []
-        for entry in series {
-            guard case .array(let points)? = entry["points"] else { continue }
-            for point in points {
-                guard case .array(let pair) = point, pair.count == 2 else { continue }
-                rows.append(
-                    .object([
-                        ("id", entry["id"] ?? .null), ("name", entry["name"] ?? .null),
-                        ("unit", entry["unit"] ?? .null),
-                        ("ts", pair[0]), ("value", pair[1]),
-                    ])
-                )
-            }
-        }
-        if rows.isEmpty { return APIResponse.csv("id,name,unit,ts,value\r\n", name: "series") }
-        return APIResponse.csv(CSVRenderer.render(rows), name: "series")
+        return try SeriesAnswer.render(response, labels: labels, request: request)
     }
 
     static func seriesName(_ description: SeriesDescription) -> String {
@@ -167,25 +117,13 @@ struct TelemetryRoutes {
             guard interfaces.contains(where: { $0.interface.id == interfaceID }) else {
                 throw APIError.notFound("no interface \(interfaceID) on device \(device.id)")
             }
-            let range = try query.timeRange()
-            let step = try Self.step(query, from: range.from, to: range.to)
-            let aggregation = try Self.aggregation(query)
             let found = try await self.telemetry.series(interfaceID: interfaceID, metrics: wanted.map(\.0))
-            var series: [JSONValue] = []
+            var labels: [SeriesAnswer.Label] = []
             for (stored, name, unit, scale) in wanted {
                 guard let description = found.first(where: { $0.metric == stored }) else { continue }
-                let points = try await self.series.range(
-                    seriesID: description.id,
-                    from: range.from,
-                    to: range.to,
-                    step: step,
-                    aggregation: aggregation
-                )
-                series.append(
-                    Self.seriesValue(id: description.id, name: name, unit: unit, points: points, scale: scale)
-                )
+                labels.append(SeriesAnswer.Label(id: description.id, name: name, unit: unit, scale: scale))
             }
-            return try Self.seriesResponse(series, request: request)
+            return try await self.answer(labels, request: request, context: context)
         }
         api.add(
             .get,
@@ -213,9 +151,6 @@ struct TelemetryRoutes {
             guard (1...Self.maxSeriesPerCall).contains(ids.count) else {
                 throw APIError.invalidParameter("ids", "1 to \(Self.maxSeriesPerCall) series per call")
             }
-            let range = try query.timeRange()
-            let step = try Self.step(query, from: range.from, to: range.to)
-            let aggregation = try Self.aggregation(query)
             let descriptions = try await self.telemetry.series(ids: ids).filter {
                 principal!.canSee(organisationID: $0.organisationID)
             }
@@ -223,26 +158,10 @@ struct TelemetryRoutes {
                 let missing = ids.filter { id in !descriptions.contains { $0.id == id } }
                 throw APIError.notFound("no series \(missing.map(String.init).joined(separator: ","))")
             }
-            var series: [JSONValue] = []
-            for description in descriptions {
-                let points = try await self.series.range(
-                    seriesID: description.id,
-                    from: range.from,
-                    to: range.to,
-                    step: step,
-                    aggregation: aggregation
-                )
-                series.append(
-                    Self.seriesValue(
-                        id: description.id,
-                        name: Self.seriesName(description),
-                        unit: description.unit,
-                        points: points,
-                        scale: 1
-                    )
-                )
+            let labels = descriptions.map {
+                SeriesAnswer.Label(id: $0.id, name: Self.seriesName($0), unit: $0.unit)
             }
-            return try Self.seriesResponse(series, request: request)
+            return try await self.answer(labels, request: request, context: context)
         }
         api.add(
             .get,
