@@ -121,7 +121,8 @@ struct DaemonHTTPSTests {
         let body = self.path("body.json")
         try String(repeating: "x", count: 300 * 1024).write(toFile: body, atomically: true, encoding: .utf8)
         let large = try await self.curl([
-            "-H", "Content-Type: application/json", "--data-binary", "@\(body)", "\(base)/api/v1/auth/login",
+            "-H", "Content-Type: application/json", "-H", "Expect:", "--data-binary", "@\(body)",
+            "\(base)/api/v1/auth/login",
         ])
         #expect(large.output.hasPrefix("HTTP/1.1 413"), "\(large.output.prefix(300))")
         #expect(large.output.contains("\"code\":\"payload_too_large\""))
