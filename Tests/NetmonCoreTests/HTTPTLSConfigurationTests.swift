@@ -32,7 +32,7 @@ struct HTTPTLSConfigurationTests {
                 )
         )
         let rendered = configuration.renderYAML()
-        #expect(rendered.contains("certificate: /etc/netmond/tls/cert.pem"))
+        #expect(rendered.contains("certificate: \"/etc/netmond/tls/cert.pem\""))
         #expect(try NetmondConfiguration.parse(yaml: rendered).http == configuration.http)
     }
 
