@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NetmonCore
@@ -104,7 +105,9 @@ public enum WebAPIServer {
         )
         let builder = APIRouteBuilder(router: router, authenticator: authenticator, catalog: catalog)
         let devices = DeviceAdminStore(database: api.database)
-        AuthRoutes(service: api.auth, authenticator: authenticator, secureCookies: false).register(on: builder)
+        AuthRoutes(service: api.auth, authenticator: authenticator, secureCookies: api.http.tls != nil).register(
+            on: builder
+        )
         AccountRoutes(service: api.auth).register(on: builder)
         DeviceRoutes(devices: devices, snmp: api.snmp, onDeviceChange: api.onDeviceChange).register(on: builder)
         TelemetryRoutes(
@@ -157,17 +160,28 @@ public enum WebAPIServer {
         AlertRoutes(access: access, list: list, store: AlertStore(database: api.database)).register(on: builder)
     }
 
-    /// The HTTP server as a swift-service-lifecycle service, listening where `configuration` says.
-    /// Idle connections close after 60 s. `onServerRunning` is called once the socket listens, with its local address (`host:port`).
+    /// The HTTP server as a swift-service-lifecycle service, listening where `configuration` says,
+    /// over HTTPS when `configuration.tls` names a certificate and key (plain HTTP is then refused
+    /// on that port). Idle connections close after 60 s; request heads are limited to 16 KiB per
+    /// field, 64 KiB in all and 100 fields. `onServerRunning` is called once the socket listens,
+    /// with its local address (`host:port`).
+    /// - Throws: ``HTTPStartError`` naming the `http.tls` key whose file is missing, unreadable or
+    ///   wrong.
     public static func makeApplication(
         configuration: HTTPConfiguration,
         dependencies: Dependencies,
         logger: Logger,
         onServerRunning: @escaping @Sendable (_ localAddress: String) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        Application(
+    ) throws -> some ApplicationProtocol {
+        let http1 = HTTPServerBuilder.http1(configuration: Self.http1Configuration)
+        let server =
+            try configuration.tls.map {
+                try HTTPServerBuilder.tls(http1, tlsConfiguration: ServerTLS.configuration($0))
+            }
+            ?? http1
+        return Application(
             router: self.makeRouter(dependencies: dependencies, logger: logger),
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.address, port: configuration.port),
                 serverName: "netmond"
@@ -181,4 +195,15 @@ public enum WebAPIServer {
             logger: logger
         )
     }
+
+    /// HTTP/1.1 settings: idle connections close after 60 s, and request heads are bounded (a field
+    /// of at most 16 KiB, 64 KiB and 100 fields in all; larger heads close the connection).
+    static let http1Configuration = HTTP1Channel.Configuration(
+        idleTimeout: .seconds(60),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: 16 * 1024,
+            maxHeaderListSize: 64 * 1024,
+            maxHeaderFieldCount: 100
+        )
+    )
 }

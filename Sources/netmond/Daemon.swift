@@ -100,29 +100,14 @@ struct Daemon {
                 exporterDevices: self.configuration.flows.exporterDevices
             )
             : nil
-        let http = WebAPIServer.makeApplication(
-            configuration: self.configuration.http,
-            dependencies: .init(
-                checkDatabase: { try await database.checkHealth() },
-                metrics: self.registry,
-                startedAt: startedAt,
-                api: .init(
-                    database: database,
-                    auth: auth,
-                    snmp: self.configuration.snmp,
-                    http: self.configuration.http,
-                    onDeviceChange: { change in poller.apply(change) },
-                    flowExporterDevices: self.configuration.flows.exporterDevices,
-                    onAlertingChange: { evaluator?.requestEvaluation() },
-                    timeSeries: self.configuration.timeSeries,
-                    sampleWriter: writer
-                )
-            ),
-            logger: self.logger,
-            onServerRunning: { address in
-                self.logger.info("netmond ready: http://\(address)/healthz and /metrics")
-                systemd.send("READY=1\nSTATUS=Serving HTTP on \(address)")
-            }
+        let http = try self.makeHTTPServer(
+            database: database,
+            auth: auth,
+            poller: poller,
+            evaluator: evaluator,
+            writer: writer,
+            systemd: systemd,
+            startedAt: startedAt
         )
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -168,6 +153,48 @@ struct Daemon {
         )
         try await ServiceGroup(configuration: groupConfiguration).run()
         self.logger.info("netmond stopped")
+    }
+
+    /// The HTTP server with the REST API.
+    /// - Throws: ``DaemonStartError`` when `http.tls` names unusable files.
+    private func makeHTTPServer(
+        database: NetmonDatabase,
+        auth: AuthService,
+        poller: SNMPPollScheduler,
+        evaluator: AlertEvaluator?,
+        writer: SampleWriter,
+        systemd: SystemdNotifierService,
+        startedAt: ContinuousClock.Instant
+    ) throws -> some Service {
+        let scheme = self.configuration.http.tls == nil ? "http" : "https"
+        do {
+            return try WebAPIServer.makeApplication(
+                configuration: self.configuration.http,
+                dependencies: .init(
+                    checkDatabase: { try await database.checkHealth() },
+                    metrics: self.registry,
+                    startedAt: startedAt,
+                    api: .init(
+                        database: database,
+                        auth: auth,
+                        snmp: self.configuration.snmp,
+                        http: self.configuration.http,
+                        onDeviceChange: { change in poller.apply(change) },
+                        flowExporterDevices: self.configuration.flows.exporterDevices,
+                        onAlertingChange: { evaluator?.requestEvaluation() },
+                        timeSeries: self.configuration.timeSeries,
+                        sampleWriter: writer
+                    )
+                ),
+                logger: self.logger,
+                onServerRunning: { address in
+                    self.logger.info("netmond ready: \(scheme)://\(address)/healthz and /metrics")
+                    systemd.send("READY=1\nSTATUS=Serving HTTP on \(address)")
+                }
+            )
+        } catch {
+            throw DaemonStartError(message: "\(error)")
+        }
     }
 
     /// The API's authentication: the JWT key (created on first start) and the account stores.

@@ -82,7 +82,9 @@ struct ConfigurationTests {
     @Test("an unknown key is named with its path and line")
     func unknownKey() {
         let found = self.issues("http:\n  port: 8080\n  prot: 8081\n")
-        #expect(found.map(\.description) == ["http.prot: unknown key; known keys here: address, cors, port (line 3)"])
+        #expect(
+            found.map(\.description) == ["http.prot: unknown key; known keys here: address, cors, port, tls (line 3)"]
+        )
         let topLevel = self.issues("storge:\n  path: x\n")
         #expect(topLevel.first?.path == "storge")
         #expect(topLevel.first?.line == 1)

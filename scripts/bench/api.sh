@@ -3,15 +3,24 @@
 # a 1-day series (1,440 points), with a JWT and with an API key, beside nginx serving the very
 # same JSON bytes as static files, in the same run, all on loopback. wrk saturating runs
 # (requests/s and latency distribution), then a ~1,000 req/s paced run (wrk with a Lua delay:
-# 10 connections × one request per 10 ms) for the p99 at that rate.
+# 10 connections × one request per 10 ms) for the p99 at that rate, once idle and once while
+# IPFIX flows are replayed into the same daemon (scripts/bench/flow-replay.py, FLOW_RATE
+# datagrams/s of 30 records, default 500 = 15,000 flows/s, bounded by the run's length).
 # Usage: scripts/bench/api.sh [SECONDS per run, default 10]
+#   NETMOND_BIN=path  use this netmond binary instead of building the release one
+#   FLOW_RATE=n       IPFIX datagrams/s during the paced run with flow ingest
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO="$(pwd)"
 SECONDS_PER_RUN="${1:-10}"
 
-swift build -c release --product netmond
-BIN="$(swift build -c release --show-bin-path)/netmond"
+FLOW_RATE="${FLOW_RATE:-500}"
+if [ -n "${NETMOND_BIN:-}" ]; then
+  BIN="$NETMOND_BIN"
+else
+  swift build -c release --product netmond
+  BIN="$(swift build -c release --show-bin-path)/netmond"
+fi
 
 WORK="$(mktemp -d /tmp/netmond-api-bench.XXXXXX)"
 PID=""
@@ -25,13 +34,15 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PORT="$(free_port)"
 NGINX_PORT="$(free_port)"
+FLOW_PORT="$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 
 cat > "$WORK/netmond.yaml" <<YAML
 log: {level: warning, format: text}
 http: {address: 127.0.0.1, port: $PORT}
 storage: {path: $WORK/netmond.db}
 snmp: {enabled: false}
-flows: {enabled: false}
+flows:
+  listeners: [{protocol: ipfix, address: 127.0.0.1, port: $FLOW_PORT}]
 YAML
 PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s\n' "$PASSWORD" | "$BIN" user add --admin --config "$WORK/netmond.yaml" bench >/dev/null
@@ -119,4 +130,15 @@ run "nginx devices.json" "${PACED[@]}" "http://127.0.0.1:$NGINX_PORT/devices.jso
 run "netmond devices, JWT" "${PACED[@]}" -H "Authorization: Bearer $TOKEN" "$DEVICES"
 run "netmond devices, API key" "${PACED[@]}" -H "X-API-Key: $KEY" "$DEVICES"
 run "netmond 1-day series, JWT" "${PACED[@]}" -H "Authorization: Bearer $TOKEN" "$SERIES"
+echo "# paced ~1,000 req/s while $FLOW_RATE IPFIX datagrams/s ($((FLOW_RATE * 30)) flows/s) are replayed into netmond"
+flows_before="$(sqlite3 "$WORK/netmond.db" 'SELECT count(*) FROM flows_raw' 2>/dev/null || echo 0)"
+python3 scripts/bench/flow-replay.py "$FLOW_PORT" "$FLOW_RATE" "$((SECONDS_PER_RUN * 2 + 4))" > "$WORK/replay.out" &
+REPLAY_PID=$!
+sleep 2
+run "netmond devices, JWT + flows" "${PACED[@]}" -H "Authorization: Bearer $TOKEN" "$DEVICES"
+run "netmond devices, API key + flows" "${PACED[@]}" -H "X-API-Key: $KEY" "$DEVICES"
+echo "  load during the flow run: $(cut -d' ' -f1-3 /proc/loadavg)"
+wait "$REPLAY_PID" || true
+sleep 3
+echo "  replayer: $(cat "$WORK/replay.out"); flows_raw rows stored during the run: $(( $(sqlite3 "$WORK/netmond.db" 'SELECT count(*) FROM flows_raw') - flows_before ))"
 echo "netmond RSS after: $(awk '/VmRSS/ {print $2 " kB"}' /proc/$PID/status)"

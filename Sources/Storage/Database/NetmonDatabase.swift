@@ -13,6 +13,9 @@ public struct NetmonDatabase: Sendable {
     package let pool: DatabasePool
     /// The path of the database file.
     public let path: String
+    /// Changes of the device inventory (`devices`, `device_status`, `interfaces`): the version of
+    /// cached device lists.
+    public let inventoryChanges: TableChangeCounter
 
     /// Opens (creating if needed) the database at `configuration.path` and migrates its schema.
     ///
@@ -56,6 +59,8 @@ public struct NetmonDatabase: Sendable {
     package init(pool: DatabasePool, path: String) {
         self.pool = pool
         self.path = path
+        self.inventoryChanges = TableChangeCounter(tables: ["devices", "device_status", "interfaces"])
+        self.inventoryChanges.observe(pool)
     }
 
     /// Performs a cheap read that fails when the database is unusable (for `/healthz`).

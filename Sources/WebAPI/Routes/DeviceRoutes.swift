@@ -11,6 +11,8 @@ struct DeviceRoutes {
     let onDeviceChange: @Sendable (DeviceChange) -> Void
     /// The config file's devices' settings, by name.
     let configuredSettings: [String: SNMPDeviceSettings]
+    /// Encoded device lists per query, organisation and inventory version.
+    let lists = AnswerCache()
 
     init(devices: DeviceAdminStore, snmp: SNMPConfiguration, onDeviceChange: @escaping @Sendable (DeviceChange) -> Void)
     {
@@ -213,13 +215,21 @@ struct DeviceRoutes {
             operation: .init(response: "Device", list: true, sortFields: DeviceAdminStore.sortFields.keys.sorted())
         ) { request, context, principal in
             let page = try QueryParameters(request, context).list(sortFields: DeviceAdminStore.sortFields.keys)
-            let list = try await self.devices.devices(organisationID: principal!.organisationScope, list: page)
-            return try APIResponse.list(
-                list.items.map(self.encode),
-                total: list.total,
-                request: request,
-                name: "devices"
+            let scope = principal!.organisationScope
+            let key = AnswerCache.Key(
+                query: request.uri.query ?? "",
+                organisation: scope,
+                csv: try APIResponse.wantsCSV(request)
             )
+            return try await self.lists.answer(key, version: self.devices.version) {
+                let list = try await self.devices.devices(organisationID: scope, list: page)
+                return try APIResponse.list(
+                    list.items.map(self.encode),
+                    total: list.total,
+                    request: request,
+                    name: "devices"
+                )
+            }
         }
         api.add(
             .post,
