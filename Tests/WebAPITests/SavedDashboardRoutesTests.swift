@@ -249,6 +249,14 @@ struct SavedDashboardRoutesTests {
                 "panels[0].aggregation"
             ),
             (
+                self.body(
+                    "p",
+                    "private",
+                    panels: #"[{"type":"series","series_ids":[\#(series)],"aggregation":"last"}]"#
+                ),
+                "panels[0].aggregation"
+            ),
+            (
                 self.body("p", "private", panels: #"[{"type":"series","series_ids":[\#(series)],"title":"\#(long)"}]"#),
                 "panels[0].title"
             ),

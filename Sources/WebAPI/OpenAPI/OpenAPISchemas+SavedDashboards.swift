@@ -6,7 +6,7 @@ extension OpenAPISchemas {
         let visibilities = DashboardVisibility.allCases.map(\.rawValue)
         let sizes = DashboardPanelSize.allCases.map(\.rawValue)
         let kinds = DashboardPanelKind.allCases.map(\.rawValue)
-        let aggregations = SeriesAggregation.allCases.map(\.rawValue)
+        let aggregations = SeriesAggregation.allCases.filter { $0 != .last }.map(\.rawValue)
         let dimensions = FlowRoutes.dimensions.keys.sorted()
         let name = string(nullable: false, [("minLength", .int(1)), ("maxLength", .int(100))])
         let title = string(nullable: false, [("maxLength", .int(Int64(DashboardLimits.maxTitleLength)))])

@@ -74,8 +74,9 @@ enum SavedDashboardBody {
             return size
         }
         let aggregation = try body.aggregation.map { text in
-            guard let aggregation = SeriesAggregation(rawValue: text) else {
-                throw APIError.invalidBody("\(field).aggregation must be avg, min, max, sum or last")
+            // `last` is not one of the series endpoint's functions (it reads the time-series engine).
+            guard let aggregation = SeriesAggregation(rawValue: text), aggregation != .last else {
+                throw APIError.invalidBody("\(field).aggregation must be avg, min, max or sum")
             }
             return aggregation
         }

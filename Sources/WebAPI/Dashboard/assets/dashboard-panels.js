@@ -11,7 +11,7 @@ import { flowKeyText, shareCell, sharePercent } from "./common.js";
 import { GROUPINGS } from "./page-flows.js";
 
 export const SIZES = [["small", "Small (⅓)"], ["medium", "Medium (½)"], ["large", "Large (full width)"]];
-export const AGGREGATIONS = ["avg", "min", "max", "sum", "last"];
+export const AGGREGATIONS = ["avg", "min", "max", "sum"];
 export const FLOW_FILTERS = [
   ["exporter", "Exporter IP"], ["interface", "Input ifIndex"], ["src", "Source (CIDR)"], ["dst", "Destination (CIDR)"],
   ["port", "Port"], ["protocol", "Protocol"],
