@@ -220,25 +220,7 @@ public struct AlertListStore: Sendable {
 
     private static func listed(_ row: Row) -> ListedAlert {
         ListedAlert(
-            alert: StoredAlert(
-                id: row["id"],
-                ruleID: row["rule_id"],
-                targetKey: row["target_key"],
-                deviceID: row["device_id"],
-                interfaceID: row["interface_id"],
-                state: row["state"],
-                machine: row["machine"],
-                escalation: row["escalation"],
-                value: row["value"],
-                summary: row["summary"],
-                suppressed: row["suppressed"],
-                silenced: row["silenced"],
-                ackedAt: row["acked_at"],
-                ackBy: row["ack_by"],
-                ackComment: row["ack_comment"],
-                eventSequence: row["event_seq"],
-                updatedAt: row["updated_at"]
-            ),
+            alert: AlertStore.alert(row),
             ruleName: row["rule_name"],
             ruleDefinition: row["rule_definition"],
             organisationID: row["organisation_id"],

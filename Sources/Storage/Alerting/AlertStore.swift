@@ -304,7 +304,8 @@ public struct AlertStore: Sendable {
         }
     }
 
-    private static func alert(_ row: Row) -> StoredAlert {
+    /// A stored alert from a row of `alerts` (also used by ``AlertListStore``).
+    static func alert(_ row: Row) -> StoredAlert {
         StoredAlert(
             id: row["id"],
             ruleID: row["rule_id"],
