@@ -507,6 +507,85 @@ def browser_run(chrome, base, api, checks, flow_range):
     checks.expect(True, "disabling a rule in the browser disables it through the API")
     s.ready("rules")
 
+    # Other rule kinds: the form shows the kind's fields and sends only those.
+    c.find("button[data-action=new-rule]").click()
+    c.execute("const k = document.querySelector(\"form[data-form=rule] [name=kind]\"); k.value = 'utilization';"
+              " k.dispatchEvent(new Event('change'))")
+    shown = lambda name: c.execute(f"return document.querySelector(\"{form} [name={name}]\").offsetParent !== null")
+    checks.expect(not shown("metric") and shown("threshold"),
+                  "a utilization rule's form hides the metric and shows the threshold")
+    for name, value in [("name", "browser utilization rule"), ("window", "15"), ("threshold", "85")]:
+        field = c.find(f"{form} [name={name}]")
+        field.clear()
+        field.send_keys(value)
+    c.find(f"{form} button[data-action=save-rule]").click()
+    util = wait_until(lambda: api.get("/api/v1/alert-rules?q=browser%20utilization")["items"], "the utilization rule", 20)
+    checks.expect(util[0]["kind"] == "utilization" and util[0]["threshold"] == 85 and util[0]["window_ms"] == 900000
+                  and not util[0].get("metric"), f"the form creates a utilization rule ({util[0]})")
+    s.ready("rules")
+
+    # Channels: created in the form (the secret is write-only), then a policy that escalates to it.
+    c.find("button[data-action=new-channel]").click()
+    channel_form = "form[data-form=channel]"
+    for name, value in [("name", "browser hook"), ("url", "http://127.0.0.1:9/hook"), ("secret", "s3cret-value")]:
+        c.find(f"{channel_form} [name={name}]").send_keys(value)
+    c.find(f"{channel_form} button[data-action=save-channel]").click()
+    hook = wait_until(lambda: [x for x in api.get("/api/v1/alert-channels")["items"] if x["name"] == "browser hook"],
+                      "the channel created in the form", 20)[0]
+    checks.expect(hook["type"] == "webhook" and hook["secret_set"] and "s3cret" not in json.dumps(hook),
+                  "the channel form creates a signed webhook, and its secret is never shown")
+    s.ready("rules")
+    c.find("button[data-action=new-policy]").click()
+    policy_form = "form[data-form=policy]"
+    c.find(f"{policy_form} [name=name]").send_keys("browser escalation")
+    c.find(f"{policy_form} [name=repeat]").clear()
+    c.find(f"{policy_form} [name=repeat]").send_keys("30")
+    c.find(f"{policy_form} [data-step] input[name=channel][value='browser hook']").click()
+    c.find(f"{policy_form} button[data-action=add-step]").click()
+    steps = c.find_all(f"{policy_form} [data-step]")
+    checks.expect(len(steps) == 2, f"the policy form adds a step ({len(steps)})")
+    c.execute(f"const a = document.querySelectorAll(\"{policy_form} [data-step] [name=after]\")[1]; a.value = '15';"
+              f" document.querySelectorAll(\"{policy_form} [data-step] input[value='browser hook']\")[1].click()")
+    c.find(f"{policy_form} button[data-action=save-policy]").click()
+    policy = wait_until(lambda: [x for x in api.get("/api/v1/alert-policies")["items"] if x["name"] == "browser escalation"],
+                        "the policy created in the form", 20)[0]
+    checks.expect(policy["repeat_ms"] == 1_800_000 and [(x["after_ms"], x["channels"]) for x in policy["steps"]]
+                  == [(0, ["browser hook"]), (900_000, ["browser hook"])],
+                  f"the policy form creates a two-step policy ({policy})")
+    s.ready("rules")
+    c.screenshot(os.path.join(SHOTS, "06c-rules-policies.png"))
+    c.find(f"[data-policy-id='{policy['id']}'] button[data-action=delete]").click()
+    c.find(f"[data-policy-id='{policy['id']}'] button[data-action=delete]").click()
+    wait_until(lambda: not [x for x in api.get("/api/v1/alert-policies")["items"] if x["id"] == policy["id"]],
+               "the policy to be deleted", 20)
+    checks.expect(True, "deleting a policy in the browser (two clicks) deletes it through the API")
+    s.ready("rules")
+
+    # Silences: the one made from the alerts page is listed and ended; a weekly window is created.
+    s.open("/ui/silences", "silences", "06d-silences.png")
+    checks.expect("browser test traffic" in c.find("table[data-table='silences']").text, "the silences page lists the silence")
+    c.find(f"[data-silence-id='{silences[0]['id']}'] button[data-action=end]").click()
+    wait_until(lambda: not api.get(f"/api/v1/alert-silences/{silences[0]['id']}")["active"], "the silence to end", 20)
+    checks.expect(True, "ending a silence in the browser ends it through the API")
+    s.ready("silences")
+    c.find("button[data-action=new-silence]").click()
+    silence_form = "form[data-form=silence]"
+    c.find(f"{silence_form} [name=name]").send_keys("browser weekly window")
+    c.find(f"{silence_form} [name=tag]").send_keys("core")
+    c.execute(f"const t = document.querySelector(\"{silence_form} [name=type]\"); t.value = 'weekly'; t.dispatchEvent(new Event('change'));"
+              f" document.querySelector(\"{silence_form} [name=at]\").value = '02:30'")
+    for day in ("0", "6"):
+        c.find(f"{silence_form} input[name=weekday][value='{day}']").click()
+    c.find(f"{silence_form} [name=duration]").clear()
+    c.find(f"{silence_form} [name=duration]").send_keys("120")
+    c.find(f"{silence_form} button[data-action=save-silence]").click()
+    weekly = wait_until(lambda: [x for x in api.get("/api/v1/alert-silences")["items"] if x["name"] == "browser weekly window"],
+                        "the weekly silence created in the form", 20)[0]
+    checks.expect(weekly["type"] == "weekly" and weekly["weekdays"] == [0, 6] and weekly["start_minute"] == 150
+                  and weekly["duration_minutes"] == 120 and weekly["tag"] == "core",
+                  f"the silence form creates a weekly maintenance window ({weekly})")
+    s.ready("silences")
+
     # Search from the header.
     c.find("#search-input").send_keys("juniper\n")
     s.ready("search")

@@ -12,6 +12,7 @@ import * as interfacePage from "./page-interface.js";
 import * as flowsPage from "./page-flows.js";
 import * as alertsPage from "./page-alerts.js";
 import * as rulesPage from "./page-rules.js";
+import * as silencesPage from "./page-silences.js";
 import * as searchPage from "./page-search.js";
 import * as dashboardsPage from "./page-dashboards.js";
 import * as dashboardEditPage from "./page-dashboard-edit.js";
@@ -25,6 +26,7 @@ const ROUTES = [
   [/^\/ui\/flows\/?$/, flowsPage, "flows"],
   [/^\/ui\/alerts\/?$/, alertsPage, "alerts"],
   [/^\/ui\/rules\/?$/, rulesPage, "rules"],
+  [/^\/ui\/silences\/?$/, silencesPage, "silences"],
   [/^\/ui\/search\/?$/, searchPage, "search"],
   [/^\/ui\/dashboards\/?$/, { render: dashboardsPage.renderList }, "dashboards"],
   [/^\/ui\/dashboards\/new\/?$/, dashboardEditPage, "dashboard-edit"],
