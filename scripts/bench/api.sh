@@ -9,6 +9,8 @@
 # Usage: scripts/bench/api.sh [SECONDS per run, default 10]
 #   NETMOND_BIN=path  use this netmond binary instead of building the release one
 #   FLOW_RATE=n       IPFIX datagrams/s during the paced run with flow ingest
+#   PERF_DIR=dir      also profile the daemon (perf record -g) during each saturating netmond run
+#                     into dir/NAME.data (reports: perf report -i FILE --no-children | swift-demangle)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO="$(pwd)"
@@ -107,7 +109,14 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "sizes: devices.json $(wc -c < "$WORK/www/devices.json") B, series.json $(wc -c < "$WORK/www/series.json") B"
 run() { # name, extra wrk args...
   local name="$1"; shift
+  local perf_pid=""
+  if [ -n "${PERF_DIR:-}" ] && [[ "$name" == netmond* ]] && [[ " $* " == *" -c32 "* ]]; then
+    mkdir -p "$PERF_DIR"
+    perf record -F 999 -g -o "$PERF_DIR/${name//[^a-zA-Z0-9]/_}.data" -p "$PID" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   local out; out="$(wrk --latency "$@")"
+  if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; fi
   local rps p50 p99
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
@@ -131,7 +140,7 @@ run "netmond devices, JWT" "${PACED[@]}" -H "Authorization: Bearer $TOKEN" "$DEV
 run "netmond devices, API key" "${PACED[@]}" -H "X-API-Key: $KEY" "$DEVICES"
 run "netmond 1-day series, JWT" "${PACED[@]}" -H "Authorization: Bearer $TOKEN" "$SERIES"
 echo "# paced ~1,000 req/s while $FLOW_RATE IPFIX datagrams/s ($((FLOW_RATE * 30)) flows/s) are replayed into netmond"
-flows_before="$(sqlite3 "$WORK/netmond.db" 'SELECT count(*) FROM flows_raw' 2>/dev/null || echo 0)"
+flows_before="$(sqlite3 "$WORK/netmond.db" 'SELECT coalesce(sum(records), 0) FROM flows_raw_packed' 2>/dev/null || echo 0)"
 python3 scripts/bench/flow-replay.py "$FLOW_PORT" "$FLOW_RATE" "$((SECONDS_PER_RUN * 2 + 4))" > "$WORK/replay.out" &
 REPLAY_PID=$!
 sleep 2
@@ -140,5 +149,5 @@ run "netmond devices, API key + flows" "${PACED[@]}" -H "X-API-Key: $KEY" "$DEVI
 echo "  load during the flow run: $(cut -d' ' -f1-3 /proc/loadavg)"
 wait "$REPLAY_PID" || true
 sleep 3
-echo "  replayer: $(cat "$WORK/replay.out"); flows_raw rows stored during the run: $(( $(sqlite3 "$WORK/netmond.db" 'SELECT count(*) FROM flows_raw') - flows_before ))"
+echo "  replayer: $(cat "$WORK/replay.out"); flow records stored during the run: $(( $(sqlite3 "$WORK/netmond.db" 'SELECT coalesce(sum(records), 0) FROM flows_raw_packed') - flows_before ))"
 echo "netmond RSS after: $(awk '/VmRSS/ {print $2 " kB"}' /proc/$PID/status)"

@@ -1,3 +1,5 @@
+import NetmonCore
+
 /// A key of a ``TopCounter``: hashable, with a cheap, well-mixed 64-bit hash of its own (the counter
 /// looks keys up once per flow, and the standard library's SipHash cost more than the rest of an
 /// import's summary).
@@ -87,7 +89,7 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     private mutating func prune() {
         let keep = self.limit / 2
         var bytes = self.entries.map(\.totals.bytes)
-        let threshold = Self.select(&bytes, rank: keep - 1)
+        let threshold = Quickselect.value(atRank: keep - 1, in: &bytes)
         // Everything above the threshold, then as many keys at it as fit (in arrival order).
         var atThreshold = keep - self.entries.lazy.filter { $0.totals.bytes > threshold }.count
         var kept: [Entry] = []
@@ -113,34 +115,6 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
             index[bucket] = UInt32(number + 1)
         }
         self.index = index
-    }
-
-    /// The value of rank `rank` (0 = largest) of `values`, by quickselect (reorders `values`).
-    package static func select(_ values: inout [UInt64], rank: Int) -> UInt64 {
-        var low = 0
-        var high = values.count - 1
-        while low < high {
-            let pivot = values[low + (high - low) / 2]
-            var left = low
-            var right = high
-            while left <= right {
-                while values[left] > pivot { left += 1 }
-                while values[right] < pivot { right -= 1 }
-                if left <= right {
-                    values.swapAt(left, right)
-                    left += 1
-                    right -= 1
-                }
-            }
-            if rank <= right {
-                high = right
-            } else if rank >= left {
-                low = left
-            } else {
-                return values[rank]
-            }
-        }
-        return values[rank]
     }
 
     /// The `count` largest keys by bytes (ties: more packets first).

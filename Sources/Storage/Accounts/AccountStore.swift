@@ -87,6 +87,10 @@ public struct AccountStore: Sendable {
         }
     }
 
+    /// The version of users and organisations (see ``NetmonDatabase/accountChanges``); read it
+    /// before a lookup whose result is cached.
+    public var version: UInt64 { self.database.accountChanges.value }
+
     public func user(id: Int64) async throws -> UserAccount? {
         try await self.database.pool.read { db in
             try Row.fetchOne(db, sql: Self.userSelect + " WHERE users.id = ?", arguments: [id]).map(Self.user)

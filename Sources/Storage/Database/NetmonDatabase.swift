@@ -16,6 +16,12 @@ public struct NetmonDatabase: Sendable {
     /// Changes of the device inventory (`devices`, `device_status`, `interfaces`): the version of
     /// cached device lists.
     public let inventoryChanges: TableChangeCounter
+    /// Moves on every committed change to users, organisations or API keys: what authentication's
+    /// cached account lookups are checked against.
+    public let accountChanges: TableChangeCounter
+    /// Moves on every committed change to metric series, their samples, rollups and chunks, or the
+    /// devices and interfaces that label them: the version of cached series answers.
+    public let seriesChanges: TableChangeCounter
 
     /// Opens (creating if needed) the database at `configuration.path` and migrates its schema.
     ///
@@ -61,6 +67,12 @@ public struct NetmonDatabase: Sendable {
         self.path = path
         self.inventoryChanges = TableChangeCounter(tables: ["devices", "device_status", "interfaces"])
         self.inventoryChanges.observe(pool)
+        self.accountChanges = TableChangeCounter(tables: ["users", "organisations", "api_keys"])
+        self.accountChanges.observe(pool)
+        self.seriesChanges = TableChangeCounter(tables: [
+            "series", "samples", "series_latest", "rollups", "sample_chunks", "devices", "interfaces",
+        ])
+        self.seriesChanges.observe(pool)
     }
 
     /// Performs a cheap read that fails when the database is unusable (for `/healthz`).

@@ -273,7 +273,7 @@ public struct FlowMinuteAggregator: Sendable {
         let keep = 2 * self.topKeys
         guard bucket.keys.count > keep else { return }
         var sizes = bucket.keys.values.map(\.bytes)
-        let threshold = Self.largest(keep, in: &sizes)
+        let threshold = Quickselect.value(atRank: keep - 1, in: &sizes)
         // Keys above the threshold all stay; keys at it stay while places are left.
         var equalPlaces = keep - sizes.reduce(0) { $0 + ($1 > threshold ? 1 : 0) }
         var kept: [FlowMinuteKey: FlowCounters] = [:]
@@ -299,36 +299,6 @@ public struct FlowMinuteAggregator: Sendable {
                 bucket.other[interface] = nil
             }
         }
-    }
-
-    /// The `rank`-th largest value of `values` (1-based; `values.count >= rank >= 1`), by
-    /// quickselect; reorders `values`.
-    static func largest(_ rank: Int, in values: inout [UInt64]) -> UInt64 {
-        var low = 0
-        var high = values.count - 1
-        let target = rank - 1
-        while low < high {
-            let pivot = values[low + (high - low) / 2]
-            var left = low
-            var right = high
-            while left <= right {
-                while values[left] > pivot { left += 1 }
-                while values[right] < pivot { right -= 1 }
-                if left <= right {
-                    values.swapAt(left, right)
-                    left += 1
-                    right -= 1
-                }
-            }
-            if target <= right {
-                high = right
-            } else if target >= left {
-                low = left
-            } else {
-                return values[target]
-            }
-        }
-        return values[target]
     }
 
     private func rows(of bucket: Bucket, minute: Int64, exporter: String) -> [FlowMinuteRow] {

@@ -30,6 +30,10 @@ public struct TelemetryStore: Sendable {
         self.database = database
     }
 
+    /// The version of series data (see ``NetmonDatabase/seriesChanges``); read it before the
+    /// reads a cached series answer is built from.
+    public var seriesVersion: UInt64 { self.database.seriesChanges.value }
+
     /// The present interfaces of `deviceID`, by ifIndex, each with its latest values.
     public func interfaces(deviceID: Int64) async throws -> [InterfaceWithLatest] {
         try await self.database.pool.read { db in

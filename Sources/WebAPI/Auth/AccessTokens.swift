@@ -27,6 +27,8 @@ struct AccessTokens: Sendable {
     static let maximumLength = 8 * 1024
 
     private let keys: JWTKeyCollection
+    /// Tokens already verified, until their expiry.
+    private let verified = VerifiedTokenCache()
     let issuer: String
     let lifetime: Duration
 
@@ -55,13 +57,17 @@ struct AccessTokens: Sendable {
 
     /// The user id of a valid token, or nil for anything else (never throws).
     func verify(_ token: String) async -> Int64? {
-        guard token.utf8.count <= Self.maximumLength, Self.headerIsPinned(token) else { return nil }
+        guard token.utf8.count <= Self.maximumLength else { return nil }
+        if let userID = self.verified.userID(token) { return userID }
+        guard Self.headerIsPinned(token) else { return nil }
         guard let claims = try? await self.keys.verify(token, as: AccessTokenClaims.self) else { return nil }
         guard claims.iss.value == self.issuer, claims.aud.value == [self.issuer] else { return nil }
         guard claims.exp.value.timeIntervalSince(claims.iat.value) <= TimeInterval(self.lifetimeSeconds) + 1 else {
             return nil
         }
-        return Int64(claims.sub.value)
+        guard let userID = Int64(claims.sub.value) else { return nil }
+        self.verified.store(token, userID: userID, expires: claims.exp.value)
+        return userID
     }
 
     /// Whether the token's header is exactly what we issue: `alg` HS256, `typ` at+jwt, and no

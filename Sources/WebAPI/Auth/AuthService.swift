@@ -34,6 +34,8 @@ public final class AuthService: Sendable {
     /// When activity (last request, key use) was last written, per user or key: written at most
     /// once a minute, so authenticated reads do not each take the database's write lock.
     private let activityWritten = Mutex<[String: Int64]>([:])
+    /// Users and API keys as last read, per account version.
+    private let lookups = AccountLookupCache()
     private let logger: Logger
 
     /// Loads (or creates) the signing key and prepares the stores.
@@ -181,7 +183,7 @@ public final class AuthService: Sendable {
     /// The principal of an access token, or nil.
     func principal(accessToken: String, method: Principal.Method) async throws -> Principal? {
         guard let userID = await self.tokens.verify(accessToken),
-            let user = try await self.accounts.user(id: userID), !user.disabled
+            let user = try await self.cachedUser(id: userID), !user.disabled
         else { return nil }
         let now = Self.now()
         if self.activityDue("user:\(user.id)", now: now) {
@@ -192,6 +194,22 @@ public final class AuthService: Sendable {
 
     static let apiKeyPrefix = "nmk_"
 
+    private func cachedUser(id: Int64) async throws -> UserAccount? {
+        let value = try await self.lookups.value(.user(id), version: self.accounts.version) {
+            try await self.accounts.user(id: id).map(AccountLookupCache.Value.user)
+        }
+        guard case .user(let user) = value else { return nil }
+        return user
+    }
+
+    private func cachedAPIKey(prefix: String) async throws -> StoredAPIKey? {
+        let value = try await self.lookups.value(.apiKey(prefix: prefix), version: self.accounts.version) {
+            try await self.credentials.apiKey(prefix: prefix).map(AccountLookupCache.Value.apiKey)
+        }
+        guard case .apiKey(let key) = value else { return nil }
+        return key
+    }
+
     /// The principal of an API key `nmk_<prefix>_<secret>`, or nil.
     func principal(apiKey: String) async throws -> Principal? {
         guard apiKey.hasPrefix(Self.apiKeyPrefix), apiKey.utf8.count <= 128 else { return nil }
@@ -200,12 +218,12 @@ public final class AuthService: Sendable {
         let prefix = String(rest[..<separator])
         let secret = String(rest[rest.index(after: separator)...])
         guard prefix.count == 12, prefix.allSatisfy(\.isHexDigit),
-            let key = try await self.credentials.apiKey(prefix: prefix),
+            let key = try await self.cachedAPIKey(prefix: prefix),
             SecretMaterial.constantTimeEqual(SecretMaterial.sha256(secret), key.secretHash)
         else { return nil }
         let now = Self.now()
         guard key.revokedAt == nil, key.expiresAt.map({ $0 > now }) ?? true,
-            let user = try await self.accounts.user(id: key.userID), !user.disabled
+            let user = try await self.cachedUser(id: key.userID), !user.disabled
         else { return nil }
         if self.activityDue("key:\(key.id)", now: now) {
             try await self.credentials.recordAPIKeyUse(id: key.id, at: now)

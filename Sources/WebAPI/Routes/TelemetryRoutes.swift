@@ -8,6 +8,9 @@ struct TelemetryRoutes {
     let telemetry: TelemetryStore
     let engine: TimeSeriesEngine
     let events: EventListStore
+    /// Encoded series answers per path and query, organisation scope and series-data version:
+    /// dashboards refreshing the same graphs between two writes skip the engine.
+    let answers = AnswerCache()
 
     static let maxSeriesPerCall = 20
     static let interfaceSortFields = ["if_index", "name", "in_bps", "out_bps"]
@@ -24,6 +27,20 @@ struct TelemetryRoutes {
             throw APIError.notFound("no device \(id)")
         }
         return device
+    }
+
+    /// The cached answer to this request at the current series version, or `build`'s.
+    private func cached(
+        _ request: Request,
+        _ principal: Principal,
+        build: () async throws -> Response
+    ) async throws -> Response {
+        let key = AnswerCache.Key(
+            query: request.uri.path + "?" + (request.uri.query ?? ""),
+            organisation: principal.organisationScope,
+            csv: try APIResponse.wantsCSV(request)
+        )
+        return try await self.answers.answer(key, version: self.telemetry.seriesVersion, build: build)
     }
 
     /// Runs `descriptions` through the engine with `from`/`to`/`step`/`agg` and renders the answer.
@@ -106,24 +123,26 @@ struct TelemetryRoutes {
                 csv: true
             )
         ) { request, context, principal in
-            let query = QueryParameters(request, context)
-            let device = try await self.visibleDevice(try query.id("id"), principal!)
-            let interfaceID = try query.id("ifid")
-            let metric = try query.string("metric", maxLength: 16) ?? "traffic"
-            guard let wanted = Self.interfaceMetrics[metric] else {
-                throw APIError.invalidParameter("metric", "must be traffic, packets or errors")
+            try await self.cached(request, principal!) {
+                let query = QueryParameters(request, context)
+                let device = try await self.visibleDevice(try query.id("id"), principal!)
+                let interfaceID = try query.id("ifid")
+                let metric = try query.string("metric", maxLength: 16) ?? "traffic"
+                guard let wanted = Self.interfaceMetrics[metric] else {
+                    throw APIError.invalidParameter("metric", "must be traffic, packets or errors")
+                }
+                let interfaces = try await self.telemetry.interfaces(deviceID: device.id)
+                guard interfaces.contains(where: { $0.interface.id == interfaceID }) else {
+                    throw APIError.notFound("no interface \(interfaceID) on device \(device.id)")
+                }
+                let found = try await self.telemetry.series(interfaceID: interfaceID, metrics: wanted.map(\.0))
+                var labels: [SeriesAnswer.Label] = []
+                for (stored, name, unit, scale) in wanted {
+                    guard let description = found.first(where: { $0.metric == stored }) else { continue }
+                    labels.append(SeriesAnswer.Label(id: description.id, name: name, unit: unit, scale: scale))
+                }
+                return try await self.answer(labels, request: request, context: context)
             }
-            let interfaces = try await self.telemetry.interfaces(deviceID: device.id)
-            guard interfaces.contains(where: { $0.interface.id == interfaceID }) else {
-                throw APIError.notFound("no interface \(interfaceID) on device \(device.id)")
-            }
-            let found = try await self.telemetry.series(interfaceID: interfaceID, metrics: wanted.map(\.0))
-            var labels: [SeriesAnswer.Label] = []
-            for (stored, name, unit, scale) in wanted {
-                guard let description = found.first(where: { $0.metric == stored }) else { continue }
-                labels.append(SeriesAnswer.Label(id: description.id, name: name, unit: unit, scale: scale))
-            }
-            return try await self.answer(labels, request: request, context: context)
         }
         api.add(
             .get,
@@ -137,31 +156,33 @@ struct TelemetryRoutes {
                 csv: true
             )
         ) { request, context, principal in
-            let query = QueryParameters(request, context)
-            guard let text = try query.string("ids", maxLength: 512) else {
-                throw APIError.invalidParameter("ids", "is required")
-            }
-            var ids: [Int64] = []
-            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let id = Int64(part.trimmingCharacters(in: .whitespaces)), id > 0 else {
-                    throw APIError.invalidParameter("ids", "must be comma-separated positive integers")
+            try await self.cached(request, principal!) {
+                let query = QueryParameters(request, context)
+                guard let text = try query.string("ids", maxLength: 512) else {
+                    throw APIError.invalidParameter("ids", "is required")
                 }
-                if !ids.contains(id) { ids.append(id) }
+                var ids: [Int64] = []
+                for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard let id = Int64(part.trimmingCharacters(in: .whitespaces)), id > 0 else {
+                        throw APIError.invalidParameter("ids", "must be comma-separated positive integers")
+                    }
+                    if !ids.contains(id) { ids.append(id) }
+                }
+                guard (1...Self.maxSeriesPerCall).contains(ids.count) else {
+                    throw APIError.invalidParameter("ids", "1 to \(Self.maxSeriesPerCall) series per call")
+                }
+                let descriptions = try await self.telemetry.series(ids: ids).filter {
+                    principal!.canSee(organisationID: $0.organisationID)
+                }
+                guard descriptions.count == ids.count else {
+                    let missing = ids.filter { id in !descriptions.contains { $0.id == id } }
+                    throw APIError.notFound("no series \(missing.map(String.init).joined(separator: ","))")
+                }
+                let labels = descriptions.map {
+                    SeriesAnswer.Label(id: $0.id, name: Self.seriesName($0), unit: $0.unit)
+                }
+                return try await self.answer(labels, request: request, context: context)
             }
-            guard (1...Self.maxSeriesPerCall).contains(ids.count) else {
-                throw APIError.invalidParameter("ids", "1 to \(Self.maxSeriesPerCall) series per call")
-            }
-            let descriptions = try await self.telemetry.series(ids: ids).filter {
-                principal!.canSee(organisationID: $0.organisationID)
-            }
-            guard descriptions.count == ids.count else {
-                let missing = ids.filter { id in !descriptions.contains { $0.id == id } }
-                throw APIError.notFound("no series \(missing.map(String.init).joined(separator: ","))")
-            }
-            let labels = descriptions.map {
-                SeriesAnswer.Label(id: $0.id, name: Self.seriesName($0), unit: $0.unit)
-            }
-            return try await self.answer(labels, request: request, context: context)
         }
         api.add(
             .get,

@@ -44,7 +44,7 @@ struct TopCounterTests {
             let sorted = values.sorted(by: >)
             for rank in [0, size / 2, size - 1] {
                 var copy = values
-                #expect(TopCounter<IPAddress>.select(&copy, rank: rank) == sorted[rank])
+                #expect(Quickselect.value(atRank: rank, in: &copy) == sorted[rank])
             }
             values.removeAll()
         }
