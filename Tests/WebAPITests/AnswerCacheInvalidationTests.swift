@@ -96,13 +96,16 @@ struct AnswerCacheInvalidationTests {
             }
             #expect(try await maximum() == 1)
             #expect(try await maximum() == 1)
-            try await TimeSeriesRoutesTests.writeMinutes(
-                id,
-                from: now - 5 * minute,
-                to: now - 4 * minute,
-                database: harness.database
-            ) {
-                _ in 42
+            // As the sample writer does: the sample and the series' latest point.
+            try await harness.database.pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO samples (series_id, ts, value) VALUES (?, ?, 42)",
+                    arguments: [id, now - 5 * minute]
+                )
+                try db.execute(
+                    sql: "UPDATE series_latest SET ts = ?, value = 42 WHERE series_id = ?",
+                    arguments: [now - 5 * minute, id]
+                )
             }
             #expect(try await maximum() == 42)
         }

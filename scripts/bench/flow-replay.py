@@ -8,14 +8,21 @@ Every datagram carries the template set and RECORDS data records (IPv4 5-tuple, 
 is 1,000 distinct datagrams (30,000 flow keys), sent in a loop; every receiver gets the same one.
 
 usage: flow-replay.py PORT RATE SECONDS [RECORDS=30]
+       flow-replay.py --dump FILE [RECORDS=30]   # write the stream for flow-blast.c instead
+                                                 # (per datagram: u16 length, big-endian, then the
+                                                 # datagram with export time and sequence zero)
 """
 import socket
 import struct
 import sys
 import time
 
-port, rate, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-records = int(sys.argv[4]) if len(sys.argv) > 4 else 30
+dump = sys.argv[2] if sys.argv[1] == "--dump" else None
+if dump:
+    records = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+else:
+    port, rate, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+    records = int(sys.argv[4]) if len(sys.argv) > 4 else 30
 
 FIELDS = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (2, 8), (1, 8), (152, 8), (153, 8)]
 TEMPLATE_ID = 256
@@ -31,6 +38,12 @@ for n in range(1000):
         for i in range(n * records, (n + 1) * records))
     message = template_set + struct.pack("!HH", TEMPLATE_ID, 4 + len(body)) + body
     stream.append((16 + len(message), message))
+
+if dump:
+    with open(dump, "wb") as out:
+        for length, message in stream:
+            out.write(struct.pack("!H", length) + struct.pack("!HHIII", 10, length, 0, 0, 1) + message)
+    sys.exit(0)
 
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 target = ("127.0.0.1", port)

@@ -67,7 +67,11 @@ def main():
         ("pmacctd -I (nfprobe)", ["pmacctd", "-f", pmacct_conf]),
     ]
     results = []
+    skipped = set(filter(None, os.environ.get("NETMOND_BENCH_SKIP", "").split(",")))
     for name, argv in tools:
+        if argv[0] in skipped:
+            print("  %-22s skipped (NETMOND_BENCH_SKIP)" % name)
+            continue
         if shutil.which(argv[0]) is None and not os.path.exists(argv[0]):
             print("  %-22s not installed" % name)
             continue

@@ -6,6 +6,7 @@
 #
 # Usage: scripts/bench/pcap.sh [PACKETS] [FLOWS]   (defaults 1,000,000 packets over 100,000 flows)
 # Files go to ${NETMOND_BENCH_DIR:-.build/bench-pcap} (~450 MB for 1M packets); nothing is committed.
+# NETMOND_BENCH_SKIP=pmacctd (comma-separated program names) leaves peers out (pmacctd takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PACKETS="${1:-1000000}"

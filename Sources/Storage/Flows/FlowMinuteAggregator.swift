@@ -276,8 +276,10 @@ public struct FlowMinuteAggregator: Sendable {
         let threshold = Quickselect.value(atRank: keep - 1, in: &sizes)
         // Keys above the threshold all stay; keys at it stay while places are left.
         var equalPlaces = keep - sizes.reduce(0) { $0 + ($1 > threshold ? 1 : 0) }
+        // Room for the keys that arrive until the next fold: growing from `keep` to
+        // `maximumKeys` would rehash every key a few times per fold.
         var kept: [FlowMinuteKey: FlowCounters] = [:]
-        kept.reserveCapacity(keep)
+        kept.reserveCapacity(self.maximumKeys + 1)
         for (key, counters) in bucket.keys {
             if counters.bytes > threshold || (counters.bytes == threshold && equalPlaces > 0) {
                 if counters.bytes == threshold { equalPlaces -= 1 }
