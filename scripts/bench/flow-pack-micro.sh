@@ -9,7 +9,7 @@ export PATH="$PATH:/opt/swift/usr/bin"
 WORK="$(mktemp -d /tmp/flow-pack-micro.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 # One module: NetmonCore's flow vocabulary plus the pure Storage files (their NetmonCore import dropped).
-for file in FlowPackCodec FlowPackChecksum FlowPacker FlowMinuteAggregator; do
+for file in FlowPackCodec FlowPackChecksum FlowPacker FlowMinuteAggregator FlowKeyTable; do
   sed -e 's/^public import NetmonCore$//; s/^import NetmonCore$//' "$REPO/Sources/Storage/Flows/$file.swift" > "$WORK/$file.swift"
 done
 echo 'enum FlowBatchInserter { static let maximumRecordsPerPack = 4_096 }' > "$WORK/Stub.swift"

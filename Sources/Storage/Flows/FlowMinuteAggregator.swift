@@ -147,9 +147,13 @@ public struct FlowMinuteAggregator: Sendable {
     }
 
     struct Bucket {
-        var keys: [FlowMinuteKey: FlowCounters] = [:]
+        var keys: FlowKeyTable
         var other: [InterfaceKey: FlowCounters] = [:]
         var otherAll = FlowCounters()
+
+        init(seed: UInt64) {
+            self.keys = FlowKeyTable(seed: seed)
+        }
     }
 
     /// Milliseconds in a minute.
@@ -163,6 +167,8 @@ public struct FlowMinuteAggregator: Sendable {
     public let maximumKeys: Int
 
     private var buckets: [BucketID: Bucket] = [:]
+    /// The seed of every key table (random per aggregator).
+    private let seed = UInt64.random(in: .min ... .max)
 
     /// Creates an aggregator keeping `topKeys` keys per minute and exporter.
     ///
@@ -202,8 +208,8 @@ public struct FlowMinuteAggregator: Sendable {
         )
         let counters = FlowCounters(packets: record.scaledPackets, bytes: record.scaledBytes, flows: 1)
         let key = FlowMinuteKey(record)
-        var bucket = self.buckets.removeValue(forKey: id) ?? Bucket()
-        bucket.keys[key, default: FlowCounters()].add(counters)
+        var bucket = self.buckets.removeValue(forKey: id) ?? Bucket(seed: self.seed)
+        bucket.keys.add(key, counters)
         if bucket.keys.count > self.maximumKeys {
             self.fold(&bucket)
         }
@@ -216,16 +222,16 @@ public struct FlowMinuteAggregator: Sendable {
     /// their bucket without looking it up again.
     public mutating func add(_ records: some Sequence<FlowRecord>, receivedAt: Int64) {
         var currentID: BucketID?
-        var bucket = Bucket()
+        var bucket = Bucket(seed: self.seed)
         for record in records {
             let id = BucketID(minute: Self.minute(of: record, receivedAt: receivedAt), exporter: record.exporter)
             if id != currentID {
                 if let currentID { self.buckets[currentID] = bucket }
-                bucket = self.buckets.removeValue(forKey: id) ?? Bucket()
+                bucket = self.buckets.removeValue(forKey: id) ?? Bucket(seed: self.seed)
                 currentID = id
             }
             let counters = FlowCounters(packets: record.scaledPackets, bytes: record.scaledBytes, flows: 1)
-            bucket.keys[FlowMinuteKey(record), default: FlowCounters()].add(counters)
+            bucket.keys.add(FlowMinuteKey(record), counters)
             if bucket.keys.count > self.maximumKeys {
                 self.fold(&bucket)
             }
@@ -268,22 +274,20 @@ public struct FlowMinuteAggregator: Sendable {
     /// Folds all but the `2 × topKeys` largest keys into "other".
     ///
     /// The cut is found by selection (linear), not by sorting, and the kept keys go into a fresh
-    /// dictionary: a scan folds every few thousand records, so this is on the writer's hot path.
+    /// table: a scan folds every few thousand records, so this is on the writer's hot path.
     private func fold(_ bucket: inout Bucket) {
         let keep = 2 * self.topKeys
         guard bucket.keys.count > keep else { return }
-        var sizes = bucket.keys.values.map(\.bytes)
+        var sizes = bucket.keys.counters.map(\.bytes)
         let threshold = Quickselect.value(atRank: keep - 1, in: &sizes)
         // Keys above the threshold all stay; keys at it stay while places are left.
         var equalPlaces = keep - sizes.reduce(0) { $0 + ($1 > threshold ? 1 : 0) }
-        // Room for the keys that arrive until the next fold: growing from `keep` to
-        // `maximumKeys` would rehash every key a few times per fold.
-        var kept: [FlowMinuteKey: FlowCounters] = [:]
-        kept.reserveCapacity(self.maximumKeys + 1)
-        for (key, counters) in bucket.keys {
+        // Room for the keys that arrive until the next fold, so the table does not grow again.
+        var kept = FlowKeyTable(capacity: self.maximumKeys + 1, seed: self.seed)
+        for (key, counters) in zip(bucket.keys.keys, bucket.keys.counters) {
             if counters.bytes > threshold || (counters.bytes == threshold && equalPlaces > 0) {
                 if counters.bytes == threshold { equalPlaces -= 1 }
-                kept[key] = counters
+                kept.add(key, counters)
             } else {
                 let interface = InterfaceKey(
                     input: key.inputInterface,
@@ -307,7 +311,7 @@ public struct FlowMinuteAggregator: Sendable {
         var rows: [FlowMinuteRow] = []
         var other = bucket.other
         var otherAll = bucket.otherAll
-        let ranked = bucket.keys.sorted { $0.value.bytes > $1.value.bytes }
+        let ranked = zip(bucket.keys.keys, bucket.keys.counters).sorted { $0.1.bytes > $1.1.bytes }
         for (index, (key, counters)) in ranked.enumerated() {
             if index < self.topKeys {
                 rows.append(
