@@ -8,7 +8,7 @@ public struct FlowStorageConfiguration: Sendable, Equatable {
     /// Keys kept per minute and exporter in the aggregates, by bytes (`top_keys_per_minute`, default
     /// 1,000); the rest is summed into "other" rows so totals stay exact.
     public var topKeysPerMinute: Int
-    /// Flow records the writer queue holds at most (`queue_capacity`, default 200,000); beyond it
+    /// Flow records the writer queue holds at most (`queue_capacity`, default 400,000); beyond it
     /// new batches are dropped and counted.
     public var queueCapacity: Int
     /// Raw flow records written in one transaction at most (`batch_size`, default 20,000).
@@ -21,7 +21,7 @@ public struct FlowStorageConfiguration: Sendable, Equatable {
         rawRetention: Duration = .seconds(24 * 3600),
         aggregateRetention: Duration = .seconds(30 * 24 * 3600),
         topKeysPerMinute: Int = 1_000,
-        queueCapacity: Int = 200_000,
+        queueCapacity: Int = 400_000,
         batchSize: Int = 20_000,
         flushInterval: Duration = .seconds(1)
     ) {

@@ -167,16 +167,18 @@ public final class FlowWriter: Service, Sendable {
     }
 
     /// Writes everything pending, in transactions of at most `batchSize` records, and adds it to
-    /// the open minutes.
+    /// the open minutes. Each batch is aggregated and committed before the next is looked at, so
+    /// the records taken but not yet committed (which count against the queue's capacity) are
+    /// released a batch at a time rather than after the whole take was aggregated.
     private func writePending() async {
         let batchSize = max(1, self.configuration.batchSize)
         while let taken = self.queue.takeAll() {
             let receivedAt = self.now()
-            await self.aggregate(taken, receivedAt: receivedAt)
             var start = 0
             while start < taken.count {
                 let end = min(start + batchSize, taken.count)
                 let batch = taken[start..<end]
+                await self.aggregate(batch, receivedAt: receivedAt)
                 let committed = await self.commitWithRetries(what: "flow batch", count: batch.count) { db in
                     try FlowBatchInserter.insertRaw(batch, receivedAt: receivedAt, db: db)
                 }
@@ -196,13 +198,13 @@ public final class FlowWriter: Service, Sendable {
     static let aggregationSlice = 2_048
 
     /// Adds `records` to the open minutes a slice at a time, yielding between slices.
-    private func aggregate(_ records: [FlowRecord], receivedAt: Int64) async {
-        var start = 0
-        while start < records.count {
-            let end = min(start + Self.aggregationSlice, records.count)
+    private func aggregate(_ records: ArraySlice<FlowRecord>, receivedAt: Int64) async {
+        var start = records.startIndex
+        while start < records.endIndex {
+            let end = min(start + Self.aggregationSlice, records.endIndex)
             self.aggregator.withLock { $0.add(records[start..<end], receivedAt: receivedAt) }
             start = end
-            if start < records.count { await Task.yield() }
+            if start < records.endIndex { await Task.yield() }
         }
     }
 

@@ -9,7 +9,7 @@ struct FlowStorageConfigurationTests {
         #expect(configuration.rawRetention == .seconds(86_400))
         #expect(configuration.aggregateRetention == .seconds(30 * 86_400))
         #expect(configuration.topKeysPerMinute == 1_000)
-        #expect(configuration.queueCapacity == 200_000)
+        #expect(configuration.queueCapacity == 400_000)
         #expect(configuration.batchSize == 20_000)
         #expect(configuration.flushInterval == .seconds(1))
         #expect(NetmondConfiguration().flowStorage == configuration)
