@@ -69,11 +69,26 @@ struct CaptureNamespaceTests {
 
     @Test("netmond's flows per direction equal tshark's conversations of the same traffic")
     func liveCaptureMatchesTshark() async throws {
-        let tag = String(getpid() % 100_000)
+        try await Self.captureMatchesTshark(on: nil, filter: nil, tag: "\(getpid() % 100_000)")
+    }
+
+    /// The same on Linux's `any` device (cooked captures, SLL/SLL2, every interface of the
+    /// namespace), with a BPF filter keeping the daemon's own loopback traffic (the test's
+    /// /metrics requests) out.
+    @Test("capturing on 'any' with a BPF filter gives the same flows")
+    func anyDeviceMatchesTshark() async throws {
+        try await Self.captureMatchesTshark(on: "any", filter: "not net 127.0.0.0/8", tag: "\(getpid() % 10_000)y")
+    }
+
+    /// Replays the fixture from one namespace into the other, where netmond captures on `device`
+    /// (nil: the receiving veth) with `filter`, and compares its flows with tshark's conversations
+    /// of tcpdump's capture of the veth.
+    static func captureMatchesTshark(on device: String?, filter: String?, tag: String) async throws {
         let sender = "nmA\(tag)"
         let receiver = "nmB\(tag)"
         let vethA = "nmva\(tag)"
         let vethB = "nmvb\(tag)"
+        let interface = device ?? vethB
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netmond-cap-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer {
@@ -113,8 +128,8 @@ struct CaptureNamespaceTests {
         flow_storage:
           flush_interval: 100ms
         capture:
-          - interface: \(vethB)
-            buffer_timeout: 50ms
+          - interface: \(interface)
+            buffer_timeout: 50ms\(filter.map { "\n    filter: \"\($0)\"" } ?? "")
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let netmond = try ChildProcess(
             executable: "/usr/sbin/ip",
@@ -134,13 +149,13 @@ struct CaptureNamespaceTests {
         )
         let ready = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < ready
-            && !(netmond.stdout.contains("capture: capturing on interface \(vethB)")
+            && !(netmond.stdout.contains("capture: capturing on interface \(interface)")
                 && tcpdump.stderr.contains("listening on"))
         {
             #expect(netmond.isRunning, "netmond exited: \(netmond.stdout) \(netmond.stderr)")
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(netmond.stdout.contains("capture: capturing on interface \(vethB)"), "\(netmond.stdout)")
+        #expect(netmond.stdout.contains("capture: capturing on interface \(interface)"), "\(netmond.stdout)")
         let replay = try await runCommand(
             "/usr/sbin/ip",
             ["netns", "exec", sender, "/usr/bin/tcpreplay", "-q", "--pps=1000", "-i", vethA]
@@ -159,7 +174,7 @@ struct CaptureNamespaceTests {
                 ["netns", "exec", receiver, "/usr/bin/curl", "-s", "http://127.0.0.1:\(httpPort)/metrics"]
             )
             let line = metrics.stdout.split(separator: "\n").first {
-                $0.hasPrefix("netmond_capture_packets_received_total{interface=\"\(vethB)\"}")
+                $0.hasPrefix("netmond_capture_packets_received_total{interface=\"\(interface)\"}")
             }
             received = line.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } ?? 0
         }
