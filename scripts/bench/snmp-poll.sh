@@ -4,7 +4,10 @@
 #
 #   scripts/bench/snmp-poll.sh [options] [N...]     # default N: 100 500 1000
 #     --processes K    snmpsim processes serving the fleet (default 12)
-#     --concurrency C  netmond polls in flight (default 200 = snmp.max_concurrent_polls default)
+#     --concurrency C  netmond's most polls in flight: the adaptive window's ceiling and start
+#                      (default 200 = snmp.max_concurrent_polls default)
+#     --min-concurrency F  the window's floor (default 4 = snmp.min_concurrent_polls default;
+#                      F = C gives a fixed window of C polls, the behaviour before the window)
 #     --parallel P     snmpbulkwalk processes in parallel (default 32)
 #     --skip-build     use the existing release binary
 #     --bin PATH       use this snmp-poll-bench binary (no build), e.g. one kept from an earlier commit
@@ -22,6 +25,7 @@ REPO="$(pwd)"
 
 processes=12
 concurrency=200
+minconc=4
 parallel=32
 build=1
 keep=0
@@ -35,7 +39,8 @@ while [ $# -gt 0 ]; do
     --skip-build) build=0; shift ;;
     --bin) bin="$2"; build=0; shift 2 ;;
     --keep-fleet) keep=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --min-concurrency) minconc="$2"; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) sizes+=("$1"); shift ;;
   esac
 done
@@ -60,7 +65,7 @@ echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "peers: $(snmpbulkwalk -V 2>&1 | head -1), snmpsim $("${NETMOND_VENV:-$REPO/.venv}/bin/pip" show snmpsim 2>/dev/null | awk '/^Version/ {print $2}')"
-echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --parallel $parallel ${sizes[*]}"
+echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --min-concurrency $minconc --parallel $parallel ${sizes[*]}"
 echo "binary: $bin"
 
 cleanup() { [ "$keep" -eq 1 ] || "$FLEET" down >/dev/null 2>&1 || "$FLEET" down; }
@@ -87,7 +92,7 @@ for n in "${sizes[@]}"; do
   echo
   echo "== N=$n devices"
   out="$DIR/results/netmond-$n.txt"
-  timeout 900 "$bin" --endpoints "$ep" --concurrency "$concurrency" --max-repetitions 25 \
+  timeout 900 "$bin" --endpoints "$ep" --concurrency "$concurrency" --min-concurrency "$minconc" --max-repetitions 25 \
     --timeout-ms 2000 --retries 1 --cycles 2 --snmpsim-pids "$pids" | tee "$out"
 
   # Peer: one snmpbulkwalk per (device, table), P at a time.
@@ -113,13 +118,13 @@ for n in "${sizes[@]}"; do
   field() { sed -n "s/.*kind=$1 .*\b$2=\([^ ]*\).*/\1/p" "$out"; }
   rss="$(sed -n 's/^done max_rss_kb=//p' "$out")"
   for kind in first steady; do
-    rows+=("| $n | netmond $kind cycle | $(field $kind wall_s) | $(field $kind cpu_s) | $(field $kind varbinds)+$(field $kind discovery_varbinds_est) | $(field $kind cpu_s_per_1k_varbinds) | $((rss / 1024)) MB (peak) | $(field $kind failed) | $(field $kind snmpsim_cpu_s) |")
+    rows+=("| $n | netmond $kind cycle | $(field $kind wall_s) | $(field $kind cpu_s) | $(field $kind varbinds) | $(field $kind cpu_s_per_1k_counted) | $((rss / 1024)) MB (peak) | $(field $kind failed) | $(field $kind requests) / $(field $kind retransmissions) / $(field $kind late_answers) | $(field $kind window_start) → $(field $kind window_end) (min $(field $kind window_min)) | $(field $kind snmpsim_cpu_s) |")
   done
-  rows+=("| $n | snmpbulkwalk ×$((3 * n)), $parallel parallel | $pwall | $pcpu | $plines | $pper | $((prss / 1024)) MB (per process) | $perrs | $psim |")
+  rows+=("| $n | snmpbulkwalk ×$((3 * n)), $parallel parallel | $pwall | $pcpu | $plines | $pper | $((prss / 1024)) MB (per process) | $perrs | | | $psim |")
 done
 
 echo
-echo "| devices | run | wall s | CPU s (user+sys) | varbinds | CPU s / 1k varbinds | RSS | failures | snmpsim CPU s |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| devices | run | wall s | CPU s (user+sys) | varbinds | CPU s / 1k varbinds | RSS | failures | requests / retransmitted / late | window | snmpsim CPU s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
-echo "(netmond varbinds = PollReport.varBinds + estimated discovery varbinds; snmpsim: $processes processes)"
+echo "(netmond varbinds = PollReport.varBinds, counted; window = limit at the cycle's start → end, lowest so far; snmpsim: $processes processes)"

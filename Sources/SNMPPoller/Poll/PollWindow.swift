@@ -1,0 +1,92 @@
+/// How many polls may be in flight at once: an AIMD congestion window in the spirit of TCP's
+/// (RFC 5681), fed by the outcome of every SNMP request.
+///
+/// A device is polled one request at a time, so polls in flight are requests in flight. The
+/// window starts at its ceiling (`snmp.max_concurrent_polls`) and:
+///
+/// - shrinks multiplicatively (× `decreaseFactor`) when a request was answered only after a
+///   retransmission: the agent is alive but its answer came later than the timeout, i.e. the
+///   agents (or the path) are queueing more than they can serve in time;
+/// - ignores such late answers to requests sent before its last decrease, so one burst of late
+///   answers (everything that was queued when the window was too large) shrinks it once, not
+///   once per answer — at most one decrease per round trip;
+/// - does not move when every try of a request timed out: a dead or misconfigured device gives
+///   no answer at all, and must not shrink the window of every other device;
+/// - grows additively by one poll per window's worth of requests answered on their first try
+///   (`+1/size` per answer), and only while at least half of it is in use, so a window nobody
+///   fills does not creep up to the ceiling unnoticed;
+/// - stays between `floor` and `ceiling`.
+///
+/// Pure: the caller passes the clock readings, so tests drive it with plain numbers.
+package struct PollWindow<Instant: Comparable & Sendable>: Sendable {
+    /// What became of one request.
+    package enum Outcome: Sendable, Hashable {
+        /// Answered on its first try.
+        case answered
+        /// Answered, but only after net-snmp retransmitted it: the congestion signal.
+        case answeredAfterRetransmission
+        /// Every try timed out, or it failed otherwise: no signal either way.
+        case unanswered
+    }
+
+    /// A change of the window's integer limit.
+    package struct Change: Sendable, Hashable {
+        package var limit: Int
+        package var decreased: Bool
+    }
+
+    /// The window never grows above this (`snmp.max_concurrent_polls`).
+    package let ceiling: Int
+    /// The window never shrinks below this (`snmp.min_concurrent_polls`).
+    package let floor: Int
+    /// The factor a decrease multiplies the window by (CUBIC's 0.7: gentler than Reno's 0.5, as
+    /// late answers also come from agents that are briefly slow).
+    package let decreaseFactor: Double
+    /// The window, fractional so that additive increase can add a fraction per answer.
+    package private(set) var size: Double
+    /// When the window last shrank; late answers to requests sent before then are ignored.
+    package private(set) var lastDecrease: Instant?
+    /// How often the window shrank.
+    package private(set) var decreases = 0
+
+    /// - Parameters:
+    ///   - ceiling: the largest window, also the first one; at least 1.
+    ///   - floor: the smallest window; clamped to 1...ceiling.
+    package init(ceiling: Int, floor: Int, decreaseFactor: Double = 0.7) {
+        self.ceiling = max(1, ceiling)
+        self.floor = min(self.ceiling, max(1, floor))
+        self.decreaseFactor = min(0.95, max(0.1, decreaseFactor))
+        self.size = Double(self.ceiling)
+    }
+
+    /// How many polls may be in flight now.
+    package var limit: Int {
+        min(self.ceiling, max(self.floor, Int(self.size.rounded(.down))))
+    }
+
+    /// Takes one request's outcome into account.
+    ///
+    /// - Parameters:
+    ///   - sentAt: when the request was first sent.
+    ///   - now: when its outcome arrived.
+    ///   - inFlight: polls in flight now (growth only happens while half the window is used).
+    /// - Returns: the new limit when it changed.
+    package mutating func record(_ outcome: Outcome, sentAt: Instant, now: Instant, inFlight: Int) -> Change? {
+        let before = self.limit
+        switch outcome {
+        case .answered:
+            guard Double(inFlight) * 2 >= self.size, self.size < Double(self.ceiling) else { return nil }
+            self.size = min(Double(self.ceiling), self.size + 1 / self.size)
+        case .answeredAfterRetransmission:
+            if let lastDecrease = self.lastDecrease, sentAt <= lastDecrease { return nil }
+            guard self.size > Double(self.floor) else { return nil }
+            self.size = max(Double(self.floor), self.size * self.decreaseFactor)
+            self.lastDecrease = now
+            self.decreases += 1
+            return Change(limit: self.limit, decreased: true)
+        case .unanswered:
+            return nil
+        }
+        return self.limit == before ? nil : Change(limit: self.limit, decreased: false)
+    }
+}
