@@ -51,6 +51,7 @@ struct AdaptivePollLimiterTests {
             limiter.release()
             try await Self.eventually { order.current.count == 1 }
             limiter.release()
+            try await Self.eventually { order.current.count == 2 }
             limiter.release()
             try await group.waitForAll()
         }

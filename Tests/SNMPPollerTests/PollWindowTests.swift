@@ -7,6 +7,12 @@ import Testing
 struct PollWindowTests {
     typealias Window = PollWindow<Int>
 
+    /// Completes a window's worth of requests without growing it (nothing in flight), so the
+    /// next late answer may shrink it again.
+    private static func completeRound(_ window: inout Window, at time: Int) {
+        for _ in 0...window.limit { _ = window.record(.answered, sentAt: time, now: time, inFlight: 0) }
+    }
+
     @Test("starts at the ceiling and clamps its floor into 1...ceiling")
     func bounds() {
         #expect(Window(ceiling: 200, floor: 4).limit == 200)
@@ -34,9 +40,51 @@ struct PollWindowTests {
         }
         #expect(window.limit == 140)
         #expect(window.decreases == 1)
-        // A request sent after the decrease that is late again is a new signal.
+        // A request sent after the decrease, late again once a window's worth has completed: a new signal.
+        for _ in 0..<131 { _ = window.record(.answered, sentAt: 11, now: 12, inFlight: 140) }
         #expect(window.record(.answeredAfterRetransmission, sentAt: 12, now: 20, inFlight: 140)?.limit == 98)
         #expect(window.decreases == 2)
+    }
+
+    @Test("no further decrease until the polls in flight fit in the smaller window")
+    func drainFirst() {
+        var window = Window(ceiling: 200, floor: 4)
+        _ = window.record(.answeredAfterRetransmission, sentAt: 0, now: 1, inFlight: 200)
+        Self.completeRound(&window, at: 2)
+        // 180 polls still in flight (admitted under the old window): late answers are expected.
+        #expect(window.record(.answeredAfterRetransmission, sentAt: 2, now: 3, inFlight: 180) == nil)
+        #expect(window.limit == 140)
+        // Drained to the window: a late answer now means the window is still too large.
+        #expect(window.record(.answeredAfterRetransmission, sentAt: 3, now: 4, inFlight: 140)?.limit == 98)
+    }
+
+    @Test("one agent that always answers late shrinks the window once per round, not once per request")
+    func oneSlowAgent() {
+        var window = Window(ceiling: 100, floor: 4)
+        var time = 0
+        // Its requests go one after the other, each sent right after the previous late answer;
+        // meanwhile the other agents complete 10 requests: 5 late answers within one round of 70.
+        for _ in 0..<5 {
+            time += 1
+            _ = window.record(.answeredAfterRetransmission, sentAt: time - 1, now: time, inFlight: 100)
+            for _ in 0..<10 { _ = window.record(.answered, sentAt: time, now: time, inFlight: 70) }
+        }
+        #expect(window.decreases == 1)
+        #expect(window.limit == 70)
+    }
+
+    @Test("one late agent among many quick ones keeps the window near the ceiling")
+    func oneSlowAgentInAFastFleet() {
+        // 100 polls in flight, 0.1 s round trips: ~3,000 first-try answers between two late
+        // answers of an agent that answers 1 s after its 2 s timeout.
+        var window = Window(ceiling: 100, floor: 4)
+        var time = 0
+        for _ in 0..<50 {
+            time += 1
+            _ = window.record(.answeredAfterRetransmission, sentAt: time - 1, now: time, inFlight: window.limit)
+            for _ in 0..<3000 { _ = window.record(.answered, sentAt: time, now: time, inFlight: window.limit) }
+        }
+        #expect(window.limit == 100)
     }
 
     @Test("requests that time out on every try (a dead device) leave the window alone")
@@ -53,6 +101,7 @@ struct PollWindowTests {
     func floor() {
         var window = Window(ceiling: 200, floor: 4)
         for round in 0..<50 {
+            Self.completeRound(&window, at: round * 10)
             _ = window.record(.answeredAfterRetransmission, sentAt: round * 10 + 1, now: round * 10 + 5, inFlight: 4)
         }
         #expect(window.limit == 4)
@@ -67,7 +116,8 @@ struct PollWindowTests {
     func additiveIncrease() {
         var window = Window(ceiling: 200, floor: 4)
         _ = window.record(.answeredAfterRetransmission, sentAt: 0, now: 1, inFlight: 200)
-        _ = window.record(.answeredAfterRetransmission, sentAt: 2, now: 3, inFlight: 200)
+        Self.completeRound(&window, at: 2)
+        _ = window.record(.answeredAfterRetransmission, sentAt: 2, now: 3, inFlight: 140)
         #expect(window.limit == 98)
         var changes: [Window.Change] = []
         // One round: as many clean answers as the window holds.

@@ -9,6 +9,7 @@
 #     --min-concurrency F  the window's floor (default 4 = snmp.min_concurrent_polls default;
 #                      F = C gives a fixed window of C polls, the behaviour before the window)
 #     --parallel P     snmpbulkwalk processes in parallel (default 32)
+#     --cycles K       netmond cycles per N (default 2: first + one steady; more show the window settle)
 #     --skip-build     use the existing release binary
 #     --bin PATH       use this snmp-poll-bench binary (no build), e.g. one kept from an earlier commit
 #     --keep-fleet     leave the snmpsim fleet running at the end (a running fleet of the same size is reused)
@@ -26,6 +27,7 @@ REPO="$(pwd)"
 processes=12
 concurrency=200
 minconc=4
+cycles=2
 parallel=32
 build=1
 keep=0
@@ -40,7 +42,8 @@ while [ $# -gt 0 ]; do
     --bin) bin="$2"; build=0; shift 2 ;;
     --keep-fleet) keep=1; shift ;;
     --min-concurrency) minconc="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --cycles) cycles="$2"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) sizes+=("$1"); shift ;;
   esac
 done
@@ -65,7 +68,7 @@ echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "peers: $(snmpbulkwalk -V 2>&1 | head -1), snmpsim $("${NETMOND_VENV:-$REPO/.venv}/bin/pip" show snmpsim 2>/dev/null | awk '/^Version/ {print $2}')"
-echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --min-concurrency $minconc --parallel $parallel ${sizes[*]}"
+echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --min-concurrency $minconc --cycles $cycles --parallel $parallel ${sizes[*]}"
 echo "binary: $bin"
 
 cleanup() { [ "$keep" -eq 1 ] || "$FLEET" down >/dev/null 2>&1 || "$FLEET" down; }
@@ -93,7 +96,7 @@ for n in "${sizes[@]}"; do
   echo "== N=$n devices"
   out="$DIR/results/netmond-$n.txt"
   timeout 900 "$bin" --endpoints "$ep" --concurrency "$concurrency" --min-concurrency "$minconc" --max-repetitions 25 \
-    --timeout-ms 2000 --retries 1 --cycles 2 --snmpsim-pids "$pids" | tee "$out"
+    --timeout-ms 2000 --retries 1 --cycles "$cycles" --snmpsim-pids "$pids" | tee "$out"
 
   # Peer: one snmpbulkwalk per (device, table), P at a time.
   jobs="$DIR/results/peer-jobs-$n.txt"
@@ -115,10 +118,10 @@ for n in "${sizes[@]}"; do
   pper="$(awk -v c="$pcpu" -v v="$plines" 'BEGIN { printf "%.5f", (v > 0 ? c / v * 1000 : 0) }')"
   echo "snmpbulkwalk wall_s=$pwall user_s=$puser sys_s=$psys cpu_s=$pcpu max_rss_kb_per_process=$prss varbinds=$plines errors=$perrs snmpsim_cpu_s=$psim cpu_s_per_1k_varbinds=$pper processes=$((3 * n)) parallel=$parallel"
 
-  field() { sed -n "s/.*kind=$1 .*\b$2=\([^ ]*\).*/\1/p" "$out"; }
+  field() { sed -n "s/^cycle n=$1 .*\b$2=\([^ ]*\).*/\1/p" "$out"; }
   rss="$(sed -n 's/^done max_rss_kb=//p' "$out")"
-  for kind in first steady; do
-    rows+=("| $n | netmond $kind cycle | $(field $kind wall_s) | $(field $kind cpu_s) | $(field $kind varbinds) | $(field $kind cpu_s_per_1k_counted) | $((rss / 1024)) MB (peak) | $(field $kind failed) | $(field $kind requests) / $(field $kind retransmissions) / $(field $kind late_answers) | $(field $kind window_start) → $(field $kind window_end) (min $(field $kind window_min)) | $(field $kind snmpsim_cpu_s) |")
+  for kind in $(seq 1 "$cycles"); do
+    rows+=("| $n | netmond cycle $kind ($(field $kind kind)) | $(field $kind wall_s) | $(field $kind cpu_s) | $(field $kind varbinds) | $(field $kind cpu_s_per_1k_counted) | $((rss / 1024)) MB (peak) | $(field $kind failed) | $(field $kind requests) / $(field $kind retransmissions) / $(field $kind late_answers) | $(field $kind window_start) → $(field $kind window_end) (min $(field $kind window_min)) | $(field $kind snmpsim_cpu_s) |")
   done
   rows+=("| $n | snmpbulkwalk ×$((3 * n)), $parallel parallel | $pwall | $pcpu | $plines | $pper | $((prss / 1024)) MB (per process) | $perrs | | | $psim |")
 done

@@ -7,9 +7,13 @@
 /// - shrinks multiplicatively (× `decreaseFactor`) when a request was answered only after a
 ///   retransmission: the agent is alive but its answer came later than the timeout, i.e. the
 ///   agents (or the path) are queueing more than they can serve in time;
-/// - ignores such late answers to requests sent before its last decrease, so one burst of late
-///   answers (everything that was queued when the window was too large) shrinks it once, not
-///   once per answer — at most one decrease per round trip;
+/// - shrinks at most once per round trip: it ignores late answers to requests sent before its
+///   last decrease (everything that was queued when the window was too large comes back late
+///   together), and late answers until a window's worth of requests has completed since then
+///   (one agent that always answers late sends its next request right after each answer, and
+///   must not shrink the window once per request), nor while more polls are still in flight
+///   than the window holds (a smaller window takes effect only as polls in flight finish, one
+///   poll's duration later: until then more late answers are expected, not news);
 /// - does not move when every try of a request timed out: a dead or misconfigured device gives
 ///   no answer at all, and must not shrink the window of every other device;
 /// - grows additively by one poll per window's worth of requests answered on their first try
@@ -48,6 +52,8 @@ package struct PollWindow<Instant: Comparable & Sendable>: Sendable {
     package private(set) var lastDecrease: Instant?
     /// How often the window shrank.
     package private(set) var decreases = 0
+    /// Requests completed (whatever their outcome) since the last decrease.
+    package private(set) var completedSinceDecrease = 0
 
     /// - Parameters:
     ///   - ceiling: the largest window, also the first one; at least 1.
@@ -69,19 +75,26 @@ package struct PollWindow<Instant: Comparable & Sendable>: Sendable {
     /// - Parameters:
     ///   - sentAt: when the request was first sent.
     ///   - now: when its outcome arrived.
-    ///   - inFlight: polls in flight now (growth only happens while half the window is used).
+    ///   - inFlight: polls in flight now (growth only happens while half the window is used, a
+    ///     further decrease only once the polls in flight fit in the window).
     /// - Returns: the new limit when it changed.
     package mutating func record(_ outcome: Outcome, sentAt: Instant, now: Instant, inFlight: Int) -> Change? {
         let before = self.limit
+        self.completedSinceDecrease += 1
         switch outcome {
         case .answered:
             guard Double(inFlight) * 2 >= self.size, self.size < Double(self.ceiling) else { return nil }
             self.size = min(Double(self.ceiling), self.size + 1 / self.size)
         case .answeredAfterRetransmission:
-            if let lastDecrease = self.lastDecrease, sentAt <= lastDecrease { return nil }
+            if let lastDecrease = self.lastDecrease {
+                guard sentAt > lastDecrease, self.completedSinceDecrease > before, inFlight <= before else {
+                    return nil
+                }
+            }
             guard self.size > Double(self.floor) else { return nil }
             self.size = max(Double(self.floor), self.size * self.decreaseFactor)
             self.lastDecrease = now
+            self.completedSinceDecrease = 0
             self.decreases += 1
             return Change(limit: self.limit, decreased: true)
         case .unanswered:
