@@ -89,6 +89,9 @@ for cycle in 1...cycles {
     let windowEnd = window.snapshot
     line += " window_start=\(windowStart.limit) window_end=\(windowEnd.limit) window_min=\(windowEnd.lowestLimit)"
     line += " window_decreases=\(windowEnd.decreases - windowStart.decreases)"
+    line += " signals_slow=\(windowEnd.slowAnswers - windowStart.slowAnswers)"
+    line += " signals_late=\(windowEnd.lateAnswers - windowStart.lateAnswers)"
+    line += " signals_timeout_after_answer=\(windowEnd.timeoutsAfterAnswer - windowStart.timeoutsAfterAnswer)"
     print(line)
     for error in tally.errors.prefix(5) { print("error \(error)") }
 }

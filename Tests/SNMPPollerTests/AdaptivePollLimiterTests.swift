@@ -17,9 +17,17 @@ struct AdaptivePollLimiterTests {
 
     private static func completion(
         _ outcome: SNMPRequestCompletion.Outcome,
-        sentAt: ContinuousClock.Instant = .now
+        took elapsed: Duration = .milliseconds(10),
+        followsAnswer: Bool = false
     ) -> SNMPRequestCompletion {
-        SNMPRequestCompletion(outcome: outcome, sentAt: sentAt, completedAt: .now)
+        let now = ContinuousClock.now
+        return SNMPRequestCompletion(
+            outcome: outcome,
+            sentAt: now - elapsed,
+            completedAt: now,
+            timeout: .seconds(2),
+            followsAnswer: followsAnswer
+        )
     }
 
     /// Waits (bounded) until `condition` holds.
@@ -110,6 +118,21 @@ struct AdaptivePollLimiterTests {
         }
         #expect(limiter.snapshot.limit == 8)
         #expect(limiter.snapshot.decreases == 0)
+    }
+
+    @Test("what a request's completion tells the window")
+    func signals() {
+        let outcome = AdaptivePollLimiter.windowOutcome
+        #expect(outcome(Self.completion(.answered)) == .answered)
+        #expect(outcome(Self.completion(.answered, took: .milliseconds(1_100))) == .answeredSlowly)
+        #expect(
+            outcome(Self.completion(.answeredAfterRetransmission(retransmissions: 1))) == .answeredAfterRetransmission
+        )
+        // Every try timed out: a dead device unless the same agent answered just before.
+        #expect(outcome(Self.completion(.timedOut, took: .seconds(4))) == .unanswered)
+        #expect(outcome(Self.completion(.timedOut, took: .seconds(4), followsAnswer: true)) == .timedOutAfterAnswer)
+        #expect(outcome(Self.completion(.failed)) == .unanswered)
+        #expect(outcome(Self.completion(.failed, followsAnswer: true)) == .unanswered)
     }
 
     @Test("a cancelled waiter leaves the queue with CancellationError and takes no slot")

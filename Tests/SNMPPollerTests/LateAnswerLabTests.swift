@@ -55,6 +55,18 @@ struct LateAnswerLabTests {
         #expect(limiter.snapshot.decreases == 1)
     }
 
+    @Test("an answer on the first try that took more than half the timeout also shrinks the window")
+    func slowAnswer() async throws {
+        let limiter = AdaptivePollLimiter(window: PollWindow(ceiling: 10, floor: 2))
+        let client = try await self.client(community: "slow", timeout: .seconds(5), retries: 0, observer: limiter)
+        defer { client.close() }
+        let response = try await client.send(.get([SystemMIB.sysUpTime]))
+        #expect(response.retransmissions == 0)
+        #expect(response.elapsed > .milliseconds(2_500))
+        #expect(client.statistics.counts.lateAnswers == 0)
+        #expect(limiter.snapshot.limit == 7)
+    }
+
     @Test("a device that never answers times out without moving the window")
     func deadDevice() async throws {
         let limiter = AdaptivePollLimiter(window: PollWindow(ceiling: 10, floor: 2))

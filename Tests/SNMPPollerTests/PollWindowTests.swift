@@ -87,6 +87,16 @@ struct PollWindowTests {
         #expect(window.limit == 100)
     }
 
+    @Test("slow first-try answers and timeouts right after an answer are congestion too")
+    func otherSignals() {
+        for signal in [Window.Outcome.answeredSlowly, .timedOutAfterAnswer] {
+            var window = Window(ceiling: 100, floor: 4)
+            #expect(window.record(signal, sentAt: 0, now: 1, inFlight: 100) == .init(limit: 70, decreased: true))
+        }
+        #expect(!Window.Outcome.answered.isCongestion)
+        #expect(!Window.Outcome.unanswered.isCongestion)
+    }
+
     @Test("requests that time out on every try (a dead device) leave the window alone")
     func timeoutsAreNoSignal() {
         var window = Window(ceiling: 50, floor: 4)

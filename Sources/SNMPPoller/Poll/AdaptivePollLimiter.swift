@@ -14,12 +14,18 @@ package final class AdaptivePollLimiter: SNMPRequestObserver, Sendable {
         package var decreases: Int
         /// The smallest limit the window has had.
         package var lowestLimit: Int
+        /// Congestion signals seen (acted on or not), by kind: first-try answers slower than
+        /// half the timeout, answers after a retransmission, timeouts right after an answer.
+        package var slowAnswers: Int
+        package var lateAnswers: Int
+        package var timeoutsAfterAnswer: Int
     }
 
     private struct State {
         var window: PollWindow<ContinuousClock.Instant>
         var inFlight = 0
         var lowestLimit: Int
+        var signals: [PollWindow<ContinuousClock.Instant>.Outcome: Int] = [:]
         var nextWaiterID = 0
         var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
 
@@ -55,7 +61,10 @@ package final class AdaptivePollLimiter: SNMPRequestObserver, Sendable {
                 inFlight: state.inFlight,
                 waiting: state.waiters.count,
                 decreases: state.window.decreases,
-                lowestLimit: state.lowestLimit
+                lowestLimit: state.lowestLimit,
+                slowAnswers: state.signals[.answeredSlowly, default: 0],
+                lateAnswers: state.signals[.answeredAfterRetransmission, default: 0],
+                timeoutsAfterAnswer: state.signals[.timedOutAfterAnswer, default: 0]
             )
         }
     }
@@ -106,14 +115,20 @@ package final class AdaptivePollLimiter: SNMPRequestObserver, Sendable {
         for waiter in admitted { waiter.resume() }
     }
 
+    /// What one request's completion tells the window.
+    static func windowOutcome(_ completion: SNMPRequestCompletion) -> PollWindow<ContinuousClock.Instant>.Outcome {
+        switch completion.outcome {
+        case .answered:
+            completion.completedAt - completion.sentAt > completion.timeout / 2 ? .answeredSlowly : .answered
+        case .answeredAfterRetransmission: .answeredAfterRetransmission
+        case .timedOut: completion.followsAnswer ? .timedOutAfterAnswer : .unanswered
+        case .failed: .unanswered
+        }
+    }
+
     /// Adapts the window to one request's outcome.
     package func completed(_ completion: SNMPRequestCompletion) {
-        let outcome: PollWindow<ContinuousClock.Instant>.Outcome
-        switch completion.outcome {
-        case .answered: outcome = .answered
-        case .answeredAfterRetransmission: outcome = .answeredAfterRetransmission
-        case .timedOut, .failed: outcome = .unanswered
-        }
+        let outcome = Self.windowOutcome(completion)
         let (change, admitted) = self.state.withLock { state in
             let change = state.window.record(
                 outcome,
@@ -122,6 +137,7 @@ package final class AdaptivePollLimiter: SNMPRequestObserver, Sendable {
                 inFlight: state.inFlight
             )
             state.lowestLimit = min(state.lowestLimit, state.window.limit)
+            if outcome.isCongestion { state.signals[outcome, default: 0] += 1 }
             return (change, change == nil ? [] : state.admitWaiters())
         }
         for waiter in admitted { waiter.resume() }

@@ -4,9 +4,13 @@
 /// A device is polled one request at a time, so polls in flight are requests in flight. The
 /// window starts at its ceiling (`snmp.max_concurrent_polls`) and:
 ///
-/// - shrinks multiplicatively (× `decreaseFactor`) when a request was answered only after a
-///   retransmission: the agent is alive but its answer came later than the timeout, i.e. the
-///   agents (or the path) are queueing more than they can serve in time;
+/// - shrinks multiplicatively (× `decreaseFactor`) on a congestion signal: a request answered
+///   only after a retransmission (the agent is alive but its answer came later than the
+///   timeout: the agents, or the path, queue more than they serve in time); a request answered
+///   on its first try but after more than half the timeout (the queue is building: the early
+///   warning, like ECN, that keeps the window below the point where retransmissions start); a
+///   request whose every try timed out right after the same agent answered the previous one
+///   (alive a moment ago, so overloaded, not dead);
 /// - shrinks at most once per round trip: it ignores late answers to requests sent before its
 ///   last decrease (everything that was queued when the window was too large comes back late
 ///   together), and late answers until a window's worth of requests has completed since then
@@ -14,8 +18,9 @@
 ///   must not shrink the window once per request), nor while more polls are still in flight
 ///   than the window holds (a smaller window takes effect only as polls in flight finish, one
 ///   poll's duration later: until then more late answers are expected, not news);
-/// - does not move when every try of a request timed out: a dead or misconfigured device gives
-///   no answer at all, and must not shrink the window of every other device;
+/// - does not move when every try of a request timed out and the agent had not just answered: a
+///   dead or misconfigured device gives no answer at all, and must not shrink the window of
+///   every other device;
 /// - grows additively by one poll per window's worth of requests answered on their first try
 ///   (`+1/size` per answer), and only while at least half of it is in use, so a window nobody
 ///   fills does not creep up to the ceiling unnoticed;
@@ -25,12 +30,25 @@
 package struct PollWindow<Instant: Comparable & Sendable>: Sendable {
     /// What became of one request.
     package enum Outcome: Sendable, Hashable {
-        /// Answered on its first try.
+        /// Answered on its first try, within half the timeout.
         case answered
-        /// Answered, but only after net-snmp retransmitted it: the congestion signal.
+        /// Answered on its first try, but after more than half the timeout: congestion building.
+        case answeredSlowly
+        /// Answered, but only after net-snmp retransmitted it: congestion.
         case answeredAfterRetransmission
-        /// Every try timed out, or it failed otherwise: no signal either way.
+        /// Every try timed out, right after the agent answered the previous request: congestion.
+        case timedOutAfterAnswer
+        /// Every try timed out (the agent had not just answered), or it failed otherwise: no
+        /// signal either way.
         case unanswered
+
+        /// Whether this outcome says the agents have more in flight than they serve in time.
+        package var isCongestion: Bool {
+            switch self {
+            case .answeredSlowly, .answeredAfterRetransmission, .timedOutAfterAnswer: true
+            case .answered, .unanswered: false
+            }
+        }
     }
 
     /// A change of the window's integer limit.
@@ -85,7 +103,7 @@ package struct PollWindow<Instant: Comparable & Sendable>: Sendable {
         case .answered:
             guard Double(inFlight) * 2 >= self.size, self.size < Double(self.ceiling) else { return nil }
             self.size = min(Double(self.ceiling), self.size + 1 / self.size)
-        case .answeredAfterRetransmission:
+        case .answeredSlowly, .answeredAfterRetransmission, .timedOutAfterAnswer:
             if let lastDecrease = self.lastDecrease {
                 guard sentAt > lastDecrease, self.completedSinceDecrease > before, inFlight <= before else {
                     return nil

@@ -32,12 +32,26 @@ public struct SNMPClient: Sendable {
     /// Requests sent and bindings received through this client (and its copies).
     public final class Statistics: Sendable {
         private let state = Mutex(Counts())
+        /// When the last answer (of any kind) came.
+        private let lastAnswer = Mutex<ContinuousClock.Instant?>(nil)
 
         public var counts: Counts { self.state.withLock { $0 } }
         public var requests: Int { self.counts.requests }
         public var varBinds: Int { self.counts.varBinds }
 
-        func record(_ outcome: SNMPRequestCompletion.Outcome, varBinds: Int, retries: Int) {
+        /// When the agent last answered a request of this client.
+        var lastAnswerAt: ContinuousClock.Instant? { self.lastAnswer.withLock { $0 } }
+
+        func record(
+            _ outcome: SNMPRequestCompletion.Outcome,
+            varBinds: Int,
+            retries: Int,
+            at time: ContinuousClock.Instant
+        ) {
+            switch outcome {
+            case .answered, .answeredAfterRetransmission: self.lastAnswer.withLock { $0 = time }
+            case .timedOut, .failed: break
+            }
             self.state.withLock { counts in
                 counts.requests += 1
                 counts.varBinds += varBinds
@@ -65,6 +79,7 @@ public struct SNMPClient: Sendable {
     /// Sends one request and waits for its response.
     public func send(_ request: SNMPRequest) async throws -> SNMPResponse {
         let sentAt = ContinuousClock.now
+        let followsAnswer = self.statistics.lastAnswerAt.map { sentAt - $0 < self.target.timeout } ?? false
         let outcome: SNMPRequestCompletion.Outcome
         let result: Result<SNMPResponse, any Error>
         do {
@@ -79,9 +94,16 @@ public struct SNMPClient: Sendable {
             (outcome, result) = (.failed, .failure(error))
         }
         let varBinds = (try? result.get())?.varBinds.count ?? 0
-        self.statistics.record(outcome, varBinds: varBinds, retries: self.target.retries)
+        let completedAt = ContinuousClock.now
+        self.statistics.record(outcome, varBinds: varBinds, retries: self.target.retries, at: completedAt)
         self.observer?.completed(
-            SNMPRequestCompletion(outcome: outcome, sentAt: sentAt, completedAt: ContinuousClock.now)
+            SNMPRequestCompletion(
+                outcome: outcome,
+                sentAt: sentAt,
+                completedAt: completedAt,
+                timeout: self.target.timeout,
+                followsAnswer: followsAnswer
+            )
         )
         return try result.get()
     }

@@ -18,6 +18,26 @@ public struct SNMPRequestCompletion: Sendable, Hashable {
     public var sentAt: ContinuousClock.Instant
     /// When its outcome arrived.
     public var completedAt: ContinuousClock.Instant
+    /// The agent's timeout per try.
+    public var timeout: Duration
+    /// The client's previous request was answered less than one `timeout` before this one was
+    /// sent: the agent was alive a moment ago (a walk's next request, a poll's next step). A
+    /// timeout then means an agent that is overloaded, not dead.
+    public var followsAnswer: Bool
+
+    public init(
+        outcome: Outcome,
+        sentAt: ContinuousClock.Instant,
+        completedAt: ContinuousClock.Instant,
+        timeout: Duration,
+        followsAnswer: Bool
+    ) {
+        self.outcome = outcome
+        self.sentAt = sentAt
+        self.completedAt = completedAt
+        self.timeout = timeout
+        self.followsAnswer = followsAnswer
+    }
 }
 
 /// Told of every request an `SNMPClient` completes, on the task that sent it. Must be quick and
