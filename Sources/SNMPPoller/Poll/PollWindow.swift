@@ -62,11 +62,11 @@ package struct PollWindow<Instant: Comparable & Sendable>: Sendable {
     /// The window never shrinks below this (`snmp.min_concurrent_polls`).
     package let floor: Int
     /// The factor a decrease multiplies the window by (CUBIC's 0.7: gentler than Reno's 0.5, as
-    /// late answers also come from agents that are briefly slow).
+    /// congestion signals also come from agents that are only briefly slow).
     package let decreaseFactor: Double
     /// The window, fractional so that additive increase can add a fraction per answer.
     package private(set) var size: Double
-    /// When the window last shrank; late answers to requests sent before then are ignored.
+    /// When the window last shrank; congestion signals of requests sent before then are ignored.
     package private(set) var lastDecrease: Instant?
     /// How often the window shrank.
     package private(set) var decreases = 0

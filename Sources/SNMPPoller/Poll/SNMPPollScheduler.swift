@@ -8,8 +8,9 @@ import Synchronization
 /// Polls every device on its own interval, spread over the interval with jitter so polls do not
 /// come in bursts; never polls one device twice at once (a poll still running when the next is
 /// due makes that slot skipped and counted); caps how many devices are polled at the same time
-/// with an adaptive window (`AdaptivePollLimiter`): at most `snmp.max_concurrent_polls`, fewer
-/// while agents answer only after retransmissions.
+/// with an adaptive window (`AdaptivePollLimiter`, `PollWindow`): at most
+/// `snmp.max_concurrent_polls`, fewer while agents answer late (after a retransmission) or
+/// slowly, i.e. while they have more queued than they serve in time.
 public final class SNMPPollScheduler: Service, Sendable {
     private let engine: SNMPEngine
     private let devices: @Sendable () async throws -> [MonitoredDevice]
@@ -48,7 +49,7 @@ public final class SNMPPollScheduler: Service, Sendable {
             metrics.window.record(change.limit)
             if change.decreased {
                 metrics.windowDecreases.increment()
-                logger.debug("snmp: late answers; poll window shrunk to \(change.limit)")
+                logger.debug("snmp: agents answer late or slowly; poll window shrunk to \(change.limit)")
             }
         }
         let (changes, changesInput) = AsyncStream<DeviceChange>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
