@@ -57,6 +57,9 @@ public final class SNMPPollScheduler: Service, Sendable {
         self.changesInput = changesInput
     }
 
+    /// The poll window's state (its limit is also on /metrics as `netmond_snmp_poll_window`).
+    package var windowSnapshot: AdaptivePollLimiter.Snapshot { self.window.snapshot }
+
     /// Starts, restarts or stops polling a device while the scheduler runs (devices created,
     /// changed or deleted through the API). Changes made before `run()` starts are applied then.
     public func apply(_ change: DeviceChange) {
