@@ -11,6 +11,7 @@
 #     --parallel P     snmpbulkwalk processes in parallel (default 32)
 #     --cycles K       netmond cycles per N (default 2: first + one steady; more show the window settle)
 #     --skip-build     use the existing release binary
+#     --no-peer        netmond only (e.g. a second, fixed-window run on a kept fleet)
 #     --bin PATH       use this snmp-poll-bench binary (no build), e.g. one kept from an earlier commit
 #     --keep-fleet     leave the snmpsim fleet running at the end (a running fleet of the same size is reused)
 #
@@ -28,6 +29,7 @@ processes=12
 concurrency=200
 minconc=4
 cycles=2
+peer=1
 parallel=32
 build=1
 keep=0
@@ -43,7 +45,8 @@ while [ $# -gt 0 ]; do
     --keep-fleet) keep=1; shift ;;
     --min-concurrency) minconc="$2"; shift 2 ;;
     --cycles) cycles="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --no-peer) peer=0; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) sizes+=("$1"); shift ;;
   esac
 done
@@ -68,7 +71,7 @@ echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "peers: $(snmpbulkwalk -V 2>&1 | head -1), snmpsim $("${NETMOND_VENV:-$REPO/.venv}/bin/pip" show snmpsim 2>/dev/null | awk '/^Version/ {print $2}')"
-echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --min-concurrency $minconc --cycles $cycles --parallel $parallel ${sizes[*]}"
+echo "command: scripts/bench/snmp-poll.sh --processes $processes --concurrency $concurrency --min-concurrency $minconc --cycles $cycles --parallel $parallel$([ "$peer" -eq 1 ] || echo " --no-peer") ${sizes[*]}"
 echo "binary: $bin"
 
 cleanup() { [ "$keep" -eq 1 ] || "$FLEET" down >/dev/null 2>&1 || "$FLEET" down; }
@@ -98,32 +101,34 @@ for n in "${sizes[@]}"; do
   timeout 900 "$bin" --endpoints "$ep" --concurrency "$concurrency" --min-concurrency "$minconc" --max-repetitions 25 \
     --timeout-ms 2000 --retries 1 --cycles "$cycles" --snmpsim-pids "$pids" | tee "$out"
 
-  # Peer: one snmpbulkwalk per (device, table), P at a time.
-  jobs="$DIR/results/peer-jobs-$n.txt"
-  awk -F: '{ for (t = 1; t <= 3; t++) {
-      oid = (t == 1 ? "1.3.6.1.2.1.1" : t == 2 ? "1.3.6.1.2.1.2.2" : "1.3.6.1.2.1.31.1.1")
-      printf "-v2c -c %s -On -Cr25 -t 2 -r 1 udp:%s:%s %s\n", $3, $1, $2, oid } }' "$ep" > "$jobs"
-  before="$(sim_cpu)"
-  set +e
-  timeout 900 /usr/bin/time -o "$DIR/results/peer-time-$n.txt" -f '%e %U %S %M' \
-    xargs -P "$parallel" -L 1 snmpbulkwalk < "$jobs" 2> "$DIR/results/peer-stderr-$n.txt" \
-    | grep -c '^\.1\.' > "$DIR/results/peer-lines-$n.txt"
-  set -e
-  after="$(sim_cpu)"
-  read -r pwall puser psys prss < <(tail -n 1 "$DIR/results/peer-time-$n.txt")
-  plines="$(cat "$DIR/results/peer-lines-$n.txt")"
-  perrs="$(grep -c -i 'timeout\|error' "$DIR/results/peer-stderr-$n.txt" || true)"
-  psim="$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }')"
-  pcpu="$(awk -v u="$puser" -v s="$psys" 'BEGIN { printf "%.3f", u + s }')"
-  pper="$(awk -v c="$pcpu" -v v="$plines" 'BEGIN { printf "%.5f", (v > 0 ? c / v * 1000 : 0) }')"
-  echo "snmpbulkwalk wall_s=$pwall user_s=$puser sys_s=$psys cpu_s=$pcpu max_rss_kb_per_process=$prss varbinds=$plines errors=$perrs snmpsim_cpu_s=$psim cpu_s_per_1k_varbinds=$pper processes=$((3 * n)) parallel=$parallel"
+  if [ "$peer" -eq 1 ]; then
+    # Peer: one snmpbulkwalk per (device, table), P at a time.
+    jobs="$DIR/results/peer-jobs-$n.txt"
+    awk -F: '{ for (t = 1; t <= 3; t++) {
+        oid = (t == 1 ? "1.3.6.1.2.1.1" : t == 2 ? "1.3.6.1.2.1.2.2" : "1.3.6.1.2.1.31.1.1")
+        printf "-v2c -c %s -On -Cr25 -t 2 -r 1 udp:%s:%s %s\n", $3, $1, $2, oid } }' "$ep" > "$jobs"
+    before="$(sim_cpu)"
+    set +e
+    timeout 900 /usr/bin/time -o "$DIR/results/peer-time-$n.txt" -f '%e %U %S %M' \
+      xargs -P "$parallel" -L 1 snmpbulkwalk < "$jobs" 2> "$DIR/results/peer-stderr-$n.txt" \
+      | grep -c '^\.1\.' > "$DIR/results/peer-lines-$n.txt"
+    set -e
+    after="$(sim_cpu)"
+    read -r pwall puser psys prss < <(tail -n 1 "$DIR/results/peer-time-$n.txt")
+    plines="$(cat "$DIR/results/peer-lines-$n.txt")"
+    perrs="$(grep -c -i 'timeout\|error' "$DIR/results/peer-stderr-$n.txt" || true)"
+    psim="$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }')"
+    pcpu="$(awk -v u="$puser" -v s="$psys" 'BEGIN { printf "%.3f", u + s }')"
+    pper="$(awk -v c="$pcpu" -v v="$plines" 'BEGIN { printf "%.5f", (v > 0 ? c / v * 1000 : 0) }')"
+    echo "snmpbulkwalk wall_s=$pwall user_s=$puser sys_s=$psys cpu_s=$pcpu max_rss_kb_per_process=$prss varbinds=$plines errors=$perrs snmpsim_cpu_s=$psim cpu_s_per_1k_varbinds=$pper processes=$((3 * n)) parallel=$parallel"
+  fi
 
   field() { sed -n "s/^cycle n=$1 .*\b$2=\([^ ]*\).*/\1/p" "$out"; }
   rss="$(sed -n 's/^done max_rss_kb=//p' "$out")"
   for kind in $(seq 1 "$cycles"); do
     rows+=("| $n | netmond cycle $kind ($(field $kind kind)) | $(field $kind wall_s) | $(field $kind cpu_s) | $(field $kind varbinds) | $(field $kind cpu_s_per_1k_counted) | $((rss / 1024)) MB (peak) | $(field $kind failed) | $(field $kind requests) / $(field $kind retransmissions) / $(field $kind late_answers) | $(field $kind window_start) → $(field $kind window_end) (min $(field $kind window_min)) | $(field $kind snmpsim_cpu_s) |")
   done
-  rows+=("| $n | snmpbulkwalk ×$((3 * n)), $parallel parallel | $pwall | $pcpu | $plines | $pper | $((prss / 1024)) MB (per process) | $perrs | | | $psim |")
+  [ "$peer" -eq 0 ] || rows+=("| $n | snmpbulkwalk ×$((3 * n)), $parallel parallel | $pwall | $pcpu | $plines | $pper | $((prss / 1024)) MB (per process) | $perrs | | | $psim |")
 done
 
 echo
