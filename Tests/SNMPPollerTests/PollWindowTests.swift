@@ -163,6 +163,31 @@ struct PollWindowTests {
         #expect(window.limit > 70)
     }
 
+    @Test("whatever the outcomes, the limit stays within floor...ceiling and changes are reported")
+    func invariants() {
+        let outcomes: [Window.Outcome] = [
+            .answered, .answeredSlowly, .answeredAfterRetransmission, .timedOutAfterAnswer, .unanswered,
+        ]
+        var generator = SplitMix(seed: 42)
+        for (ceiling, floor) in [(1, 1), (2, 1), (10, 4), (200, 4), (5000, 5000)] {
+            var window = Window(ceiling: ceiling, floor: floor)
+            for time in 0..<20_000 {
+                let outcome = outcomes[Int(generator.nextDouble() * Double(outcomes.count))]
+                let inFlight = Int(generator.nextDouble() * Double(ceiling + 1))
+                let sentAt = time - Int(generator.nextDouble() * 50)
+                let before = window.limit
+                let change = window.record(outcome, sentAt: sentAt, now: time, inFlight: inFlight)
+                #expect((window.floor...window.ceiling).contains(window.limit))
+                if let change {
+                    #expect(change.limit == window.limit)
+                    #expect(change.decreased == outcome.isCongestion)
+                } else {
+                    #expect(window.limit == before)
+                }
+            }
+        }
+    }
+
     @Test("a congested fleet settles well below the ceiling and stays above the floor")
     func settles() {
         // Agents that can serve 30 requests in flight in time: above that, a share of the
