@@ -131,6 +131,7 @@ struct AdaptivePollLimiterTests {
         // Every try timed out: a dead device unless the same agent answered just before.
         #expect(outcome(Self.completion(.timedOut, took: .seconds(4))) == .unanswered)
         #expect(outcome(Self.completion(.timedOut, took: .seconds(4), followsAnswer: true)) == .timedOutAfterAnswer)
+        #expect(outcome(Self.completion(.rejected)) == .unanswered)
         #expect(outcome(Self.completion(.failed)) == .unanswered)
         #expect(outcome(Self.completion(.failed, followsAnswer: true)) == .unanswered)
     }

@@ -122,7 +122,7 @@ package final class AdaptivePollLimiter: SNMPRequestObserver, Sendable {
             completion.completedAt - completion.sentAt > completion.timeout / 2 ? .answeredSlowly : .answered
         case .answeredAfterRetransmission: .answeredAfterRetransmission
         case .timedOut: completion.followsAnswer ? .timedOutAfterAnswer : .unanswered
-        case .failed: .unanswered
+        case .rejected, .failed: .unanswered
         }
     }
 

@@ -49,14 +49,14 @@ public struct SNMPClient: Sendable {
             at time: ContinuousClock.Instant
         ) {
             switch outcome {
-            case .answered, .answeredAfterRetransmission: self.lastAnswer.withLock { $0 = time }
+            case .answered, .answeredAfterRetransmission, .rejected: self.lastAnswer.withLock { $0 = time }
             case .timedOut, .failed: break
             }
             self.state.withLock { counts in
                 counts.requests += 1
                 counts.varBinds += varBinds
                 switch outcome {
-                case .answered, .failed:
+                case .answered, .rejected, .failed:
                     break
                 case .answeredAfterRetransmission(let retransmissions):
                     counts.lateAnswers += 1
@@ -90,6 +90,10 @@ public struct SNMPClient: Sendable {
             result = .success(response)
         } catch let error as SNMPError where error.code == .timeout {
             (outcome, result) = (.timedOut, .failure(error))
+        } catch let error as SNMPError
+            where [.agentError, .authenticationFailed, .malformedResponse].contains(error.code)
+        {
+            (outcome, result) = (.rejected, .failure(error))
         } catch {
             (outcome, result) = (.failed, .failure(error))
         }

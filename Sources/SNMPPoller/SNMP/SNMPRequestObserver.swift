@@ -9,7 +9,10 @@ public struct SNMPRequestCompletion: Sendable, Hashable {
         case answeredAfterRetransmission(retransmissions: Int)
         /// Every try timed out.
         case timedOut
-        /// Failed otherwise (an agent error, a malformed answer, a closed session...).
+        /// The agent answered with an error (an error-status, a v3 report) or with something
+        /// that could not be read.
+        case rejected
+        /// Failed without an answer (not sent, the session closed, the engine stopped).
         case failed
     }
 
