@@ -69,6 +69,8 @@ struct DaemonSNMPTests {
         // The adaptive window: at its ceiling (the default 200) against one healthy agent.
         #expect(metrics.contains("netmond_snmp_poll_window 200"))
         #expect(metrics.contains("netmond_snmp_late_answers_total 0"))
+        #expect(metrics.contains("netmond_snmp_poll_window_decreases_total 0"))
+        #expect(metrics.contains("netmond_snmp_polls_in_flight "))
         #expect(metrics.range(of: #"netmond_snmp_requests_total [1-9]"#, options: .regularExpression) != nil)
         daemon.send(SIGTERM)
         #expect(await daemon.waitForExit(timeout: .seconds(5)) == 0)
