@@ -84,36 +84,34 @@ struct CycleTally {
     }
 }
 
-/// Polls every device once with at most `concurrency` polls in flight.
+/// Polls every device once, as many at a time as `window` admits.
 func runCycle(
     _ pollers: [DevicePoller],
     clients: [SNMPClient],
-    concurrency: Int
+    window: AdaptivePollLimiter
 ) async -> (pollers: [DevicePoller], tally: CycleTally) {
     let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     var tally = CycleTally()
     var updated = pollers
-    await withTaskGroup(of: (Int, DevicePoller, DevicePoller.Outcome).self) { group in
-        var next = 0
-        func start(_ index: Int) {
+    await withTaskGroup(of: (Int, DevicePoller, DevicePoller.Outcome)?.self) { group in
+        for index in pollers.indices {
             var poller = pollers[index]
             let client = clients[index]
             group.addTask {
+                do {
+                    try await window.acquire()
+                } catch {
+                    return nil
+                }
+                defer { window.release() }
                 let outcome = await poller.poll(client, clock: clock)
                 return (index, poller, outcome)
             }
         }
-        while next < min(concurrency, pollers.count) {
-            start(next)
-            next += 1
-        }
-        while let (index, poller, outcome) = await group.next() {
+        while let result = await group.next() {
+            guard let (index, poller, outcome) = result else { continue }
             updated[index] = poller
             tally.add(outcome)
-            if next < pollers.count {
-                start(next)
-                next += 1
-            }
         }
     }
     return (updated, tally)

@@ -66,6 +66,12 @@ struct DaemonSNMPTests {
         let metrics = HTTPProbe.get("/metrics", port: port)?.body ?? ""
         #expect(metrics.contains("netmond_snmp_polls_total{outcome=\"success\"}"))
         #expect(metrics.contains("netmond_snmp_device_up{device=\"lab\"} 1"))
+        // The adaptive window: at its ceiling (the default 200) against one healthy agent.
+        #expect(metrics.contains("netmond_snmp_poll_window 200"))
+        #expect(metrics.contains("netmond_snmp_late_answers_total 0"))
+        #expect(metrics.contains("netmond_snmp_poll_window_decreases_total 0"))
+        #expect(metrics.contains("netmond_snmp_polls_in_flight "))
+        #expect(metrics.range(of: #"netmond_snmp_requests_total [1-9]"#, options: .regularExpression) != nil)
         daemon.send(SIGTERM)
         #expect(await daemon.waitForExit(timeout: .seconds(5)) == 0)
     }

@@ -107,4 +107,23 @@ struct SNMPConfigurationTests {
         #expect(described.contains { $0.hasPrefix("snmp.collectors[0].name: \"Temperature\" is not a metric name") })
         #expect(described.contains { $0.hasPrefix("snmp.collectors[0].oid: \"1.3.6.x\" is not a numeric OID") })
     }
+
+    @Test("the poll window's floor: default 4, capped by a smaller ceiling, and never above it")
+    func pollWindowFloor() throws {
+        #expect(try NetmondConfiguration.parse(yaml: "snmp: {}\n").snmp.minConcurrentPolls == 4)
+        let small = try NetmondConfiguration.parse(yaml: "snmp:\n  max_concurrent_polls: 2\n").snmp
+        #expect(small.maxConcurrentPolls == 2)
+        #expect(small.minConcurrentPolls == 2)
+        let fixed = try NetmondConfiguration.parse(
+            yaml: "snmp:\n  max_concurrent_polls: 50\n  min_concurrent_polls: 50\n"
+        ).snmp
+        #expect(fixed.minConcurrentPolls == 50)
+        let described = self.issues("snmp:\n  max_concurrent_polls: 20\n  min_concurrent_polls: 30\n")
+            .map(\.description)
+        #expect(described == ["snmp.min_concurrent_polls: must be at most max_concurrent_polls (20) (line 3)"])
+        #expect(
+            self.issues("snmp:\n  min_concurrent_polls: 0\n").map(\.description).first?
+                .hasPrefix("snmp.min_concurrent_polls: 0 is out of range") == true
+        )
+    }
 }

@@ -12,6 +12,16 @@ extension SNMPConfiguration: ConfigRenderable {
         }
         mapping.read("down_after_failures", into: &self.downAfterFailures) { $0.int(in: 1...100) }
         mapping.read("max_concurrent_polls", into: &self.maxConcurrentPolls) { $0.int(in: 1...5000) }
+        if let floor = mapping["min_concurrent_polls"], let value = floor.int(in: 1...5000) {
+            if value > self.maxConcurrentPolls {
+                floor.fail("must be at most max_concurrent_polls (\(self.maxConcurrentPolls))")
+            } else {
+                self.minConcurrentPolls = value
+            }
+        } else {
+            // Unset: the default floor, never above a small ceiling.
+            self.minConcurrentPolls = min(self.minConcurrentPolls, self.maxConcurrentPolls)
+        }
         var names: Set<String> = []
         self.devices = (mapping["devices"]?.list() ?? []).compactMap { item in
             guard let device = SNMPDeviceConfiguration(item, defaults: self.defaults) else { return nil }
@@ -31,6 +41,7 @@ extension SNMPConfiguration: ConfigRenderable {
             ("discovery_interval", .scalar(ConfigParsers.format(self.discoveryInterval))),
             ("down_after_failures", .scalar("\(self.downAfterFailures)")),
             ("max_concurrent_polls", .scalar("\(self.maxConcurrentPolls)")),
+            ("min_concurrent_polls", .scalar("\(self.minConcurrentPolls)")),
             ("devices", .list(self.devices.map(\.configTree))),
             ("collectors", .list(self.collectors.map(\.configTree))),
         ])

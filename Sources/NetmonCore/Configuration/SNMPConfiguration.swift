@@ -9,8 +9,13 @@ public struct SNMPConfiguration: Sendable, Equatable {
     public var discoveryInterval: Duration
     /// Consecutive failed polls after which a device is marked unreachable.
     public var downAfterFailures: Int
-    /// Devices polled at the same time at most (each with one request in flight).
+    /// Devices polled at the same time at most (each with one request in flight): the ceiling
+    /// and starting point of the adaptive poll window, which shrinks when agents answer only
+    /// after a retransmission and grows back while they answer on the first try.
     public var maxConcurrentPolls: Int
+    /// The poll window never shrinks below this (capped at `maxConcurrentPolls`); equal to
+    /// `maxConcurrentPolls`, the window is fixed.
+    public var minConcurrentPolls: Int
     /// Devices seeded into the database at start (the API manages them afterwards).
     public var devices: [SNMPDeviceConfiguration]
     /// Extra objects to collect from every device that answers them.
@@ -22,6 +27,7 @@ public struct SNMPConfiguration: Sendable, Equatable {
         discoveryInterval: Duration = .seconds(6 * 3600),
         downAfterFailures: Int = 3,
         maxConcurrentPolls: Int = 200,
+        minConcurrentPolls: Int = 4,
         devices: [SNMPDeviceConfiguration] = [],
         collectors: [SNMPCollectorConfiguration] = []
     ) {
@@ -30,6 +36,7 @@ public struct SNMPConfiguration: Sendable, Equatable {
         self.discoveryInterval = discoveryInterval
         self.downAfterFailures = downAfterFailures
         self.maxConcurrentPolls = maxConcurrentPolls
+        self.minConcurrentPolls = minConcurrentPolls
         self.devices = devices
         self.collectors = collectors
     }

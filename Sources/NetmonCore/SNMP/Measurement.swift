@@ -74,10 +74,18 @@ public struct PollReport: Sendable, Hashable {
     public var duration: Duration
     /// Nil on success; else what went wrong, in words a network engineer can act on.
     public var error: String?
+    /// Requests sent (each once, however often it was retransmitted).
     public var requests: Int
     public var varBinds: Int
     /// Rates withheld as gaps in this poll (restarts, discontinuities, impossible values).
     public var gaps: Int
+    /// Retransmissions net-snmp made after a request's timeout.
+    public var retransmissions: Int
+    /// Requests answered only after a retransmission (the agent is alive but slower than the
+    /// timeout: the congestion signal the poll window shrinks on).
+    public var lateAnswers: Int
+    /// Requests whose every try timed out.
+    public var timeouts: Int
 
     public init(
         deviceID: Int64,
@@ -86,7 +94,10 @@ public struct PollReport: Sendable, Hashable {
         error: String?,
         requests: Int,
         varBinds: Int,
-        gaps: Int
+        gaps: Int,
+        retransmissions: Int = 0,
+        lateAnswers: Int = 0,
+        timeouts: Int = 0
     ) {
         self.deviceID = deviceID
         self.startedAt = startedAt
@@ -95,6 +106,9 @@ public struct PollReport: Sendable, Hashable {
         self.requests = requests
         self.varBinds = varBinds
         self.gaps = gaps
+        self.retransmissions = retransmissions
+        self.lateAnswers = lateAnswers
+        self.timeouts = timeouts
     }
 }
 

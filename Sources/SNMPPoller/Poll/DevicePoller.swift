@@ -36,8 +36,7 @@ public struct DevicePoller: Sendable {
     public mutating func poll(_ client: SNMPClient, clock: @Sendable () -> Int64) async -> Outcome {
         let started = clock()
         let timer = ContinuousClock.now
-        let requestsBefore = client.statistics.requests
-        let varBindsBefore = client.statistics.varBinds
+        let countsBefore = client.statistics.counts
         var outcome = Outcome(
             report: PollReport(
                 deviceID: self.device.id,
@@ -79,8 +78,12 @@ public struct DevicePoller: Sendable {
             }
         }
         outcome.report.duration = ContinuousClock.now - timer
-        outcome.report.requests = client.statistics.requests - requestsBefore
-        outcome.report.varBinds = client.statistics.varBinds - varBindsBefore
+        let counts = client.statistics.counts - countsBefore
+        outcome.report.requests = counts.requests
+        outcome.report.varBinds = counts.varBinds
+        outcome.report.retransmissions = counts.retransmissions
+        outcome.report.lateAnswers = counts.lateAnswers
+        outcome.report.timeouts = counts.timeouts
         return outcome
     }
 

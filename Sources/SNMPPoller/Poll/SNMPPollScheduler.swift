@@ -7,15 +7,18 @@ import Synchronization
 
 /// Polls every device on its own interval, spread over the interval with jitter so polls do not
 /// come in bursts; never polls one device twice at once (a poll still running when the next is
-/// due makes that slot skipped and counted); caps how many devices are polled at the same time.
+/// due makes that slot skipped and counted); caps how many devices are polled at the same time
+/// with an adaptive window (`AdaptivePollLimiter`, `PollWindow`): at most
+/// `snmp.max_concurrent_polls`, fewer while agents answer late (after a retransmission) or
+/// slowly, i.e. while they have more queued than they serve in time.
 public final class SNMPPollScheduler: Service, Sendable {
     private let engine: SNMPEngine
     private let devices: @Sendable () async throws -> [MonitoredDevice]
     private let sink: any SNMPPollSink
     private let configuration: SNMPConfiguration
     private let logger: Logger
-    private let concurrency: AsyncSemaphore
-    private let metrics = SNMPPollerMetrics()
+    private let window: AdaptivePollLimiter
+    private let metrics: SNMPPollerMetrics
     /// Run-time device changes, consumed by `run()`; bounded (a full queue drops and logs).
     private let changes: AsyncStream<DeviceChange>
     private let changesInput: AsyncStream<DeviceChange>.Continuation
@@ -35,11 +38,27 @@ public final class SNMPPollScheduler: Service, Sendable {
         self.devices = devices
         self.sink = sink
         self.logger = logger
-        self.concurrency = AsyncSemaphore(limit: configuration.maxConcurrentPolls)
+        let metrics = SNMPPollerMetrics()
+        self.metrics = metrics
+        let window = PollWindow<ContinuousClock.Instant>(
+            ceiling: configuration.maxConcurrentPolls,
+            floor: configuration.minConcurrentPolls
+        )
+        metrics.window.record(window.limit)
+        self.window = AdaptivePollLimiter(window: window) { change in
+            metrics.window.record(change.limit)
+            if change.decreased {
+                metrics.windowDecreases.increment()
+                logger.debug("snmp: agents answer late or slowly; poll window shrunk to \(change.limit)")
+            }
+        }
         let (changes, changesInput) = AsyncStream<DeviceChange>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
         self.changes = changes
         self.changesInput = changesInput
     }
+
+    /// The poll window's state (its limit is also on /metrics as `netmond_snmp_poll_window`).
+    package var windowSnapshot: AdaptivePollLimiter.Snapshot { self.window.snapshot }
 
     /// Starts, restarts or stops polling a device while the scheduler runs (devices created,
     /// changed or deleted through the API). Changes made before `run()` starts are applied then.
@@ -112,9 +131,10 @@ public final class SNMPPollScheduler: Service, Sendable {
             discoveryInterval: self.configuration.discoveryInterval,
             downAfterFailures: self.configuration.downAfterFailures
         )
-        let client: SNMPClient
+        var client: SNMPClient
         do {
             client = try await self.engine.client(for: SNMPTarget(device: device), forgetCachedUSMUser: true)
+            client.observer = self.window
         } catch {
             logger.error("snmp: cannot open a session: \(error)")
             return
@@ -130,9 +150,15 @@ public final class SNMPPollScheduler: Service, Sendable {
             } catch {
                 return
             }
-            await self.concurrency.acquire()
+            do {
+                try await self.window.acquire()
+            } catch {
+                return  // cancelled while waiting for room in the window
+            }
+            self.metrics.inFlight.increment()
             let outcome = await poller.poll(client, clock: { Int64(Date().timeIntervalSince1970 * 1000) })
-            self.concurrency.release()
+            self.metrics.inFlight.decrement()
+            self.window.release()
             await self.deliver(outcome, device: device, logger: logger)
 
             next += interval

@@ -7,6 +7,8 @@ import Synchronization
 final class SNMPEngineCounters: Sendable {
     let requests = Atomic<Int>(0)
     let retransmissions = Atomic<Int>(0)
+    let lateAnswers = Atomic<Int>(0)
+    let timeouts = Atomic<Int>(0)
 }
 
 extension SNMPEngine {
@@ -15,4 +17,10 @@ extension SNMPEngine {
 
     /// Retransmissions net-snmp made after a request's timeout (one per resend).
     public var retransmissions: Int { self.counters.retransmissions.load(ordering: .relaxed) }
+
+    /// Requests answered only after at least one retransmission (late answers).
+    public var lateAnswers: Int { self.counters.lateAnswers.load(ordering: .relaxed) }
+
+    /// Requests whose every try timed out.
+    public var timeouts: Int { self.counters.timeouts.load(ordering: .relaxed) }
 }

@@ -44,6 +44,8 @@ final class SNMPEngineLoop: @unchecked Sendable {
         let session: OpenSession
         let continuation: CheckedContinuation<SNMPResponse, any Error>
         let sentAt = ContinuousClock.now
+        /// RESEND notifications so far; touched on the engine thread only.
+        var retransmissions = 0
 
         init(session: OpenSession, continuation: CheckedContinuation<SNMPResponse, any Error>) {
             self.session = session
@@ -274,7 +276,10 @@ private func snmpResponseCallback(
 ) -> Int32 {
     guard let magic else { return 1 }
     if operation == NETSNMP_CALLBACK_OP_RESEND {
-        PendingRequests.peek(Int(bitPattern: magic))?.session.counters.retransmissions.add(1, ordering: .relaxed)
+        if let pending = PendingRequests.peek(Int(bitPattern: magic)) {
+            pending.retransmissions += 1
+            pending.session.counters.retransmissions.add(1, ordering: .relaxed)
+        }
         return 1
     }
     // CONNECT/DISCONNECT are progress notes: the request is still pending.
@@ -285,14 +290,22 @@ private func snmpResponseCallback(
     guard let pending = PendingRequests.remove(Int(bitPattern: magic)) else { return 1 }
     pending.session.pending.remove(Int(bitPattern: magic))
     let elapsed = ContinuousClock.now - pending.sentAt
+    let counters = pending.session.counters
+    if operation == NETSNMP_CALLBACK_OP_TIMED_OUT {
+        counters.timeouts.add(1, ordering: .relaxed)
+    } else if operation == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE, pending.retransmissions > 0 {
+        counters.lateAnswers.add(1, ordering: .relaxed)
+    }
     pending.continuation.resume(
         with: Result { () throws(SNMPError) -> SNMPResponse in
-            try SNMPResponseReading.read(
+            var response = try SNMPResponseReading.read(
                 operation: operation,
                 pdu: pdu,
                 target: pending.session.target,
                 elapsed: elapsed
             )
+            response.retransmissions = pending.retransmissions
+            return response
         }
     )
     return 1

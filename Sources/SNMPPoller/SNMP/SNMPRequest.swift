@@ -11,8 +11,11 @@ public enum SNMPRequest: Sendable, Hashable {
     }
 }
 
-/// The answer to one request: the variable bindings, and how long the round trip took.
+/// The answer to one request: the variable bindings, how long the round trip took (from the
+/// first send), and how often net-snmp retransmitted the request before this answer came.
 public struct SNMPResponse: Sendable, Hashable {
     public var varBinds: [VarBind]
     public var elapsed: Duration
+    /// More than 0: the answer came only after a retransmission (a late answer).
+    public var retransmissions = 0
 }
