@@ -184,7 +184,7 @@ public struct AlertListStore: Sendable {
                 arguments: arguments
             )
             return ListPage(
-                items: rows.map { ListedNotification(entry: Self.entry($0), channelName: $0["channel_name"]) },
+                items: rows.map { ListedNotification(entry: AlertStore.entry($0), channelName: $0["channel_name"]) },
                 total: total ?? 0
             )
         }
@@ -214,7 +214,7 @@ public struct AlertListStore: Sendable {
                     WHERE \(condition) AND (?2 IS NULL OR \(Self.organisationOfChannel) = ?2)
                     """,
                 arguments: [key, organisationID]
-            ).map { ListedNotification(entry: Self.entry($0), channelName: $0["channel_name"]) }
+            ).map { ListedNotification(entry: AlertStore.entry($0), channelName: $0["channel_name"]) }
         }
     }
 
@@ -229,23 +229,6 @@ public struct AlertListStore: Sendable {
             since: row["m_since"],
             firedAt: row["m_fired"],
             resolvedAt: row["m_resolved"]
-        )
-    }
-
-    private static func entry(_ row: Row) -> OutboxEntry {
-        OutboxEntry(
-            id: row["id"],
-            idempotencyKey: row["idempotency_key"],
-            alertID: row["alert_id"],
-            channelID: row["channel_id"],
-            event: row["event"],
-            payload: row["payload"],
-            state: OutboxEntry.State(rawValue: row["state"]) ?? .pending,
-            attempts: row["attempts"],
-            nextAttemptAt: row["next_attempt_at"],
-            createdAt: row["created_at"],
-            deliveredAt: row["delivered_at"],
-            lastError: row["last_error"]
         )
     }
 }

@@ -327,7 +327,8 @@ public struct AlertStore: Sendable {
         )
     }
 
-    private static func entry(_ row: Row) -> OutboxEntry {
+    /// An outbox row (`alert_outbox.*`) as an entry; also used by the notification list.
+    static func entry(_ row: Row) -> OutboxEntry {
         OutboxEntry(
             id: row["id"],
             idempotencyKey: row["idempotency_key"],

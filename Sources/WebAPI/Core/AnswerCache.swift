@@ -1,5 +1,4 @@
 import Hummingbird
-import Synchronization
 
 /// Encoded answers of one read route, kept per request (query and representation), caller's
 /// organisation scope and data version, so that repeated reads of unchanged data skip the
@@ -16,27 +15,18 @@ final class AnswerCache: Sendable {
         var csv: Bool
     }
 
-    private struct Entry: Sendable {
-        var version: UInt64
-        var storedAt: ContinuousClock.Instant
-        var response: Response
-    }
-
     /// Queries longer than this are answered without the cache.
     static let maximumQueryLength = 512
 
-    private let entries = Mutex<[Key: Entry]>([:])
-    private let capacity: Int
-    private let maximumAge: Duration
+    private let cache: VersionedCache<Key, Response>
 
     init(capacity: Int = 256, maximumAge: Duration = .seconds(1)) {
-        self.capacity = capacity
-        self.maximumAge = maximumAge
+        self.cache = VersionedCache(capacity: capacity, maximumAge: maximumAge)
     }
 
-    /// The cached answer to `key` built at `version`, or the answer `build` makes (stored for the
-    /// next request when its query is short enough). `version` must be read before `build` reads
-    /// the database, so that a write during the build leaves the entry already outdated.
+    /// The cached answer to `key` built at `version`, or the answer `build` makes (kept for the
+    /// next request when it is a 200 and its query short enough). `version` must be read before
+    /// `build` reads the database, so that a write during the build leaves the entry outdated.
     func answer(
         _ key: Key,
         version: UInt64,
@@ -44,23 +34,16 @@ final class AnswerCache: Sendable {
         build: () async throws -> Response
     ) async throws -> Response {
         guard key.query.utf8.count <= Self.maximumQueryLength else { return try await build() }
-        let cached = self.entries.withLock { entries -> Response? in
-            guard let entry = entries[key], entry.version == version, now - entry.storedAt < self.maximumAge else {
+        var uncached: Response?
+        let cached = try await self.cache.value(key, version: version, now: now) {
+            let response = try await build()
+            guard response.status == .ok else {
+                uncached = response
                 return nil
             }
-            return entry.response
+            return response
         }
-        if let cached { return cached }
-        let response = try await build()
-        guard response.status == .ok else { return response }
-        self.entries.withLock { entries in
-            if entries.count >= self.capacity, entries[key] == nil {
-                // Outdated entries first; when all are current, start afresh.
-                entries = entries.filter { $0.value.version == version && now - $0.value.storedAt < self.maximumAge }
-                if entries.count >= self.capacity { entries.removeAll(keepingCapacity: true) }
-            }
-            entries[key] = Entry(version: version, storedAt: now, response: response)
-        }
+        guard let response = cached ?? uncached else { preconditionFailure("build returned neither") }
         return response
     }
 }
