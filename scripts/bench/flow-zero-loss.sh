@@ -9,6 +9,7 @@
 # and the collector's peak RSS (VmHWM).
 #
 #   scripts/bench/flow-zero-loss.sh [--skip-build] [RATE...]   # datagrams/s; default 5000 10000 20000 40000 80000
+#   COLLECTORS="nfcapd" scripts/bench/flow-zero-loss.sh ...    # only some of the collectors
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PATH="$PATH:/opt/swift/usr/bin"
@@ -93,7 +94,7 @@ CONF
 
 echo "zero-loss: $(nproc) cores, ${SECONDS_PER_RATE}s per rate, 30 records/datagram, SO_RCVBUF $BUFFER (rmem_max $(cat /proc/sys/net/core/rmem_max))"
 printf '%-8s %10s %12s %12s %9s %9s %8s\n' collector dgrams/s records_sent stored lost_% rcvbuf_err rss_MiB
-for collector in netmond nfcapd nfacctd; do
+for collector in ${COLLECTORS:-netmond nfcapd nfacctd}; do
   for rate in "${RATES[@]}"; do
     read -r sent stored errors rss < <(run "$collector" "$rate")
     lost=$(python3 -c "print(f'{100 * ($sent - $stored) / max($sent, 1):.3f}')")

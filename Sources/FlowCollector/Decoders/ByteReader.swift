@@ -58,12 +58,23 @@ package struct ByteReader {
     package mutating func readUnsigned(length: Int) throws(FlowDecodingError) -> UInt64 {
         guard length <= 8 else { throw .invalidLength(offset: self.offset) }
         try self.require(length)
-        var value: UInt64 = 0
-        for index in self.offset..<(self.offset + length) {
-            value = value << 8 | UInt64(self.bytes[index])
-        }
+        let start = self.offset
         self.offset += length
-        return value
+        // The range is checked above; the common widths are one unaligned load each.
+        return self.bytes.withUnsafeBytes { raw in
+            switch length {
+            case 1: return UInt64(raw[start])
+            case 2: return UInt64(UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt16.self)))
+            case 4: return UInt64(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+            case 8: return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            default:
+                var value: UInt64 = 0
+                for index in start..<(start + length) {
+                    value = value << 8 | UInt64(raw[index])
+                }
+                return value
+            }
+        }
     }
 
     /// Reads a 4-byte IPv4 address.

@@ -44,16 +44,23 @@ package enum TemplateDataDecoding {
         }
         let minimum = template.minimumRecordLength
         guard minimum > 0 else { throw .invalidTemplate(offset: set.offset, templateID: templateID) }
-        // Whatever is left that is shorter than one record is padding (RFC 3954 section 5.3, RFC 7011 3.3.1).
-        while set.remaining >= minimum {
-            let record = try self.decodeRecord(&set, template: template, context: context)
-            if template.isOptions {
+        if template.isOptions {
+            // Whatever is left that is shorter than one record is padding (RFC 3954 5.3, RFC 7011 3.3.1).
+            while set.remaining >= minimum {
+                let record = try self.decodeRecord(&set, template: template, context: context)
                 self.applyOptions(record, context: context, templates: &templates)
                 datagram.stats.optionsRecords += 1
-            } else {
-                datagram.records.append(self.finishFlow(record, context: context, templates: templates))
-                datagram.stats.dataRecords += 1
             }
+            return
+        }
+        // The exporter's clock and sampling tables cannot change within a data set: look them up
+        // once per set (and per sampler id), not once per record.
+        var exporterState = ExporterLookups(context: context, templates: templates)
+        datagram.records.reserveCapacity(datagram.records.count + set.remaining / minimum)
+        while set.remaining >= minimum {
+            let record = try self.decodeRecord(&set, template: template, context: context)
+            datagram.records.append(self.finishFlow(record, context: context, lookups: &exporterState))
+            datagram.stats.dataRecords += 1
         }
     }
 
@@ -114,31 +121,51 @@ package enum TemplateDataDecoding {
     private static func finishFlow(
         _ fields: FlowFieldAccumulator,
         context: TemplateDecodingContext,
-        templates: FlowTemplateCache
+        lookups: inout ExporterLookups
     ) -> FlowRecord {
-        let initTime = templates.systemInitTime(
-            exporter: context.exporter,
-            observationDomain: context.observationDomain
-        )
         var record = fields.finish(
             exportTime: context.exportTime,
             systemUptime: context.systemUptime,
-            systemInitTime: initTime
+            systemInitTime: lookups.systemInitTime
         )
         if let rate = fields.announcedSamplingRate {
             record.samplingRate = rate
             record.samplingSource = .flowRecord
-        } else if let rate = templates.samplingRate(
-            exporter: context.exporter,
-            sampler: .init(
-                version: context.version,
-                observationDomain: context.observationDomain,
-                samplerID: fields.samplerID
-            )
-        ) {
+        } else if let rate = lookups.samplingRate(samplerID: fields.samplerID) {
             record.samplingRate = rate
             record.samplingSource = .optionsData
         }
         return record
+    }
+
+    /// The exporter state one data set's records need, looked up once per set and per sampler id.
+    private struct ExporterLookups {
+        let context: TemplateDecodingContext
+        let templates: FlowTemplateCache
+        let systemInitTime: Int64?
+        private var lastSampler: (id: UInt64?, rate: UInt32?)?
+
+        init(context: TemplateDecodingContext, templates: FlowTemplateCache) {
+            self.context = context
+            self.templates = templates
+            self.systemInitTime = templates.systemInitTime(
+                exporter: context.exporter,
+                observationDomain: context.observationDomain
+            )
+        }
+
+        mutating func samplingRate(samplerID: UInt64?) -> UInt32? {
+            if let last = self.lastSampler, last.id == samplerID { return last.rate }
+            let rate = self.templates.samplingRate(
+                exporter: self.context.exporter,
+                sampler: .init(
+                    version: self.context.version,
+                    observationDomain: self.context.observationDomain,
+                    samplerID: samplerID
+                )
+            )
+            self.lastSampler = (samplerID, rate)
+            return rate
+        }
     }
 }

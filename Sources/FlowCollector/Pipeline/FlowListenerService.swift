@@ -19,7 +19,8 @@ public final class FlowListenerService: Service, Sendable {
     private let configuration: FlowConfiguration
     private let sink: @Sendable ([FlowRecord]) -> Bool
     private let logger: Logger
-    private let group: any EventLoopGroup
+    /// The event loops to read and decode on; nil: the service's own (see ``run()``).
+    private let group: (any EventLoopGroup)?
     /// Called with each bound listener's actual port (tests bind port 0... and read it here).
     private let onBound: (@Sendable (FlowConfiguration.Listener, Int) -> Void)?
 
@@ -27,7 +28,7 @@ public final class FlowListenerService: Service, Sendable {
         configuration: FlowConfiguration,
         sink: @escaping @Sendable ([FlowRecord]) -> Bool,
         logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        group: (any EventLoopGroup)? = nil,
         onBound: (@Sendable (FlowConfiguration.Listener, Int) -> Void)? = nil
     ) {
         self.configuration = configuration
@@ -52,15 +53,24 @@ public final class FlowListenerService: Service, Sendable {
                 return (address, UInt32(clamping: rate))
             }
         ) { first, _ in first }
-        let forwarder = await FlowForwarder.start(self.configuration.forward, group: self.group, logger: self.logger)
+        // Datagrams are decoded on the event loop that reads them: by default on loops of their
+        // own (one per listener, at most one per core), so the API's loops never wait behind a
+        // flood of exports, nor the other way round.
+        let ownGroup: MultiThreadedEventLoopGroup? =
+            self.group == nil
+            ? MultiThreadedEventLoopGroup(numberOfThreads: min(self.configuration.listeners.count, System.coreCount))
+            : nil
+        let group: any EventLoopGroup = self.group ?? ownGroup!
+        let forwarder = await FlowForwarder.start(self.configuration.forward, group: group, logger: self.logger)
         await withDiscardingTaskGroup { tasks in
             for (index, listener) in self.configuration.listeners.enumerated() {
                 tasks.addTask {
-                    await self.listen(listener, index: index, overrides: overrides, forwarder: forwarder)
+                    await self.listen(listener, index: index, group: group, overrides: overrides, forwarder: forwarder)
                 }
             }
         }
         await forwarder?.close()
+        try? await ownGroup?.shutdownGracefully()
         try? await gracefulShutdown()
         self.logger.info("flows: listeners stopped")
     }
@@ -68,12 +78,13 @@ public final class FlowListenerService: Service, Sendable {
     private func listen(
         _ listener: FlowConfiguration.Listener,
         index: Int,
+        group: any EventLoopGroup,
         overrides: [IPAddress: UInt32],
         forwarder: FlowForwarder?
     ) async {
-        let channel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+        let channel: any Channel
         do {
-            channel = try await DatagramBootstrap(group: self.group)
+            channel = try await DatagramBootstrap(group: group)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(self.configuration.receiveBuffer))
                 .channelOption(.datagramVectorReadMessageCount, value: self.configuration.vectorReads)
@@ -83,13 +94,21 @@ public final class FlowListenerService: Service, Sendable {
                     .recvAllocator,
                     value: FixedSizeRecvByteBufferAllocator(capacity: 16_384 * self.configuration.vectorReads)
                 )
-                .bind(host: listener.address, port: listener.port) { channel in
+                .channelInitializer { [sink = self.sink] channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
-                            wrappingChannelSynchronously: channel
+                        try channel.pipeline.syncOperations.addHandler(
+                            FlowDatagramHandler(
+                                listener: listener,
+                                samplingOverrides: overrides,
+                                forwarder: forwarder,
+                                sink: sink,
+                                clock: Self.now
+                            )
                         )
                     }
                 }
+                .bind(host: listener.address, port: listener.port)
+                .get()
         } catch {
             let advice =
                 "Free the port or change flows.listeners[\(index)] (ports below 1024 need CAP_NET_BIND_SERVICE)."
@@ -98,36 +117,22 @@ public final class FlowListenerService: Service, Sendable {
             )
             return
         }
-        let port = channel.channel.localAddress?.port ?? listener.port
+        let port = channel.localAddress?.port ?? listener.port
         self.logger.info("flows: listening for \(listener.protocol.rawValue) on udp \(listener.address):\(port)")
-        await self.checkReceiveBuffer(channel.channel, description: "udp \(listener.address):\(port)")
+        await self.checkReceiveBuffer(channel, description: "udp \(listener.address):\(port)")
         self.onBound?(listener, port)
-        do {
-            try await channel.executeThenClose { inbound, _ in
-                try await cancelWhenGracefulShutdown {
-                    // Owned by this task alone: no locks on the receive path.
-                    var processor = FlowDatagramProcessor(protocol: listener.protocol, samplingOverrides: overrides)
-                    var metrics = FlowExporterMetrics(protocol: listener.protocol.rawValue)
-                    for try await envelope in inbound {
-                        forwarder?.forward(envelope.data, receivedBy: listener.protocol)
-                        let source = IPAddress(socketAddress: envelope.remoteAddress) ?? .zeroV4
-                        let bytes = Array(envelope.data.readableBytesView)
-                        let result = processor.process(bytes, from: source, now: Self.now())
-                        metrics.record(result, datagramBytes: bytes.count)
-                        if !result.records.isEmpty && !self.sink(result.records) {
-                            metrics.dropped(result.records.count)
-                        }
-                    }
-                }
+        // The handler decodes on the event loop; this task only waits for the end.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await channel.closeFuture.get()
+            } onGracefulShutdown: {
+                channel.close(promise: nil)
             }
-        } catch is CancellationError {
-        } catch {
-            self.logger.error("flows: listener on udp \(listener.address):\(port) failed: \(error)")
+        } onCancel: {
+            channel.close(promise: nil)
         }
     }
 
-    /// Linux caps SO_RCVBUF at net.core.rmem_max (and reports twice the size it grants): say so
-    /// when the socket got less than `flows.receive_buffer`, since bursts beyond it are lost.
     private func checkReceiveBuffer(_ channel: any Channel, description: String) async {
         guard let granted = try? await channel.getOption(.socketOption(.so_rcvbuf)).get() else { return }
         let wanted = self.configuration.receiveBuffer
@@ -145,9 +150,27 @@ public final class FlowListenerService: Service, Sendable {
 }
 
 extension IPAddress {
-    /// The address of a NIO socket address; IPv4-mapped IPv6 addresses become IPv4.
+    /// The address of a NIO socket address; IPv4-mapped IPv6 addresses become IPv4. Read from the
+    /// `sockaddr` itself (Linux layouts: `sin_addr` at byte 4 of `sockaddr_in`, `sin6_addr` at
+    /// byte 8 of `sockaddr_in6`), not through text: this runs for every datagram.
     init?(socketAddress: SocketAddress) {
-        guard let text = socketAddress.ipAddress, let address = IPAddress(parsing: text) else { return nil }
-        self = address.unmappedIPv4
+        switch socketAddress {
+        case .v4(let address):
+            self = .v4(
+                withUnsafeBytes(of: address.address) {
+                    UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+                }
+            )
+        case .v6(let address):
+            let (high, low) = withUnsafeBytes(of: address.address) { raw in
+                (
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+                )
+            }
+            self = IPAddress.v6(high: high, low: low).unmappedIPv4
+        case .unixDomainSocket:
+            return nil
+        }
     }
 }

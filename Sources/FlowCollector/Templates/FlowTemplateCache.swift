@@ -113,21 +113,32 @@ public struct FlowTemplateCache: Sendable {
             return false
         }
         self.admitExporter(key.exporter, now: now)
-        var state = self.exporters[key.exporter] ?? ExporterState()
-        state.lastSeen = now
-        if let old = state.templates.removeValue(forKey: key) { state.bytes -= old.template.approximateByteCount }
-        while !state.templates.isEmpty
-            && (state.templates.count >= self.limits.maximumTemplatesPerExporter
-                || state.bytes + size > self.limits.maximumBytesPerExporter)
-        {
-            guard let oldest = state.templates.min(by: { $0.value.refreshed < $1.value.refreshed }) else { break }
-            state.templates.removeValue(forKey: oldest.key)
-            state.bytes -= oldest.value.template.approximateByteCount
+        let limits = self.limits
+        // Mutated in place: exporters re-send their templates in (nearly) every datagram, and a
+        // copy of the state taken out of the dictionary would copy its tables on each refresh.
+        Self.update(&self.exporters[key.exporter, default: ExporterState()]) { state in
+            state.lastSeen = now
+            if let index = state.templates.index(forKey: key), state.templates.values[index].template == template {
+                state.templates.values[index].refreshed = now
+                return
+            }
+            if let old = state.templates.removeValue(forKey: key) { state.bytes -= old.template.approximateByteCount }
+            while !state.templates.isEmpty
+                && (state.templates.count >= limits.maximumTemplatesPerExporter
+                    || state.bytes + size > limits.maximumBytesPerExporter)
+            {
+                guard let oldest = state.templates.min(by: { $0.value.refreshed < $1.value.refreshed }) else { break }
+                state.templates.removeValue(forKey: oldest.key)
+                state.bytes -= oldest.value.template.approximateByteCount
+            }
+            state.templates[key] = Entry(template: template, refreshed: now)
+            state.bytes += size
         }
-        state.templates[key] = Entry(template: template, refreshed: now)
-        state.bytes += size
-        self.exporters[key.exporter] = state
         return true
+    }
+
+    private static func update(_ state: inout ExporterState, _ body: (inout ExporterState) -> Void) {
+        body(&state)
     }
 
     /// The template for `key` if it is known and has not expired at `now`; an expired one is removed.

@@ -23,7 +23,7 @@ enum FlowBatchInserter {
     /// Writes `records` as packs, one per exporter and minute of `last_ms` (at most
     /// ``maximumRecordsPerPack`` records each); a record without `lastSwitched` gets `receivedAt`
     /// as its `last_ms`.
-    static func insertRaw(_ records: ArraySlice<FlowRecord>, receivedAt: Int64, db: Database) throws {
+    static func insertRaw(_ records: some Sequence<FlowRecord>, receivedAt: Int64, db: Database) throws {
         var packer = FlowPacker()
         for record in records {
             if let full = packer.add(record, receivedAt: receivedAt) {

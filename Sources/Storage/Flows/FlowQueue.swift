@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// Capacity counts records waiting *and* records taken by the writer but not yet committed, so
 /// memory stays bounded however slow the disk is. Producers never wait: a batch that does not fit
-/// is refused whole.
+/// is refused whole. Batches are kept as they came (the arrays are shared, not copied): a
+/// producer's array is handed to the writer without moving a record.
 final class FlowQueue: Sendable {
     enum Admission {
         case accepted(depth: Int, wakeWriter: Bool)
@@ -13,7 +14,8 @@ final class FlowQueue: Sendable {
     }
 
     private struct State {
-        var pending: [FlowRecord] = []
+        var pending: [[FlowRecord]] = []
+        var pendingCount = 0
         var inFlight = 0
         var closed = false
         var statistics = FlowWriterStatistics()
@@ -37,17 +39,18 @@ final class FlowQueue: Sendable {
     func offer(_ records: [FlowRecord]) -> Admission {
         let count = records.count
         return self.state.withLock { state in
-            let depth = state.pending.count + state.inFlight
+            let depth = state.pendingCount + state.inFlight
             guard !state.closed, depth + count <= self.capacity else {
                 state.statistics.dropped += count
                 return .dropped
             }
-            let wasBelowThreshold = state.pending.count < self.wakeThreshold
-            state.pending.append(contentsOf: records)
+            let wasBelowThreshold = state.pendingCount < self.wakeThreshold
+            state.pending.append(records)
+            state.pendingCount += count
             state.statistics.accepted += count
             return .accepted(
                 depth: depth + count,
-                wakeWriter: wasBelowThreshold && state.pending.count >= self.wakeThreshold
+                wakeWriter: wasBelowThreshold && state.pendingCount >= self.wakeThreshold
             )
         }
     }
@@ -67,15 +70,16 @@ final class FlowQueue: Sendable {
     }
 
     /// Takes every pending record, or nil if none.
-    func takeAll() -> [FlowRecord]? {
+    func takeAll() -> FlowQueueTake? {
         self.state.withLock { state in
-            guard !state.pending.isEmpty else {
+            guard state.pendingCount > 0 else {
                 return nil
             }
-            var records: [FlowRecord] = []
-            swap(&records, &state.pending)
-            state.inFlight += records.count
-            return records
+            var taken: [[FlowRecord]] = []
+            swap(&taken, &state.pending)
+            state.inFlight += state.pendingCount
+            state.pendingCount = 0
+            return FlowQueueTake(submissions: taken)
         }
     }
 
@@ -88,7 +92,7 @@ final class FlowQueue: Sendable {
             } else {
                 state.statistics.discarded += count
             }
-            return state.pending.count + state.inFlight
+            return state.pendingCount + state.inFlight
         }
     }
 
@@ -106,7 +110,7 @@ final class FlowQueue: Sendable {
     var statistics: FlowWriterStatistics {
         self.state.withLock { state in
             var statistics = state.statistics
-            statistics.queueDepth = state.pending.count + state.inFlight
+            statistics.queueDepth = state.pendingCount + state.inFlight
             return statistics
         }
     }

@@ -174,20 +174,16 @@ public final class FlowWriter: Service, Sendable {
         let batchSize = max(1, self.configuration.batchSize)
         while let taken = self.queue.takeAll() {
             let receivedAt = self.now()
-            var start = 0
-            while start < taken.count {
-                let end = min(start + batchSize, taken.count)
-                let batch = taken[start..<end]
+            for batch in taken.batches(size: batchSize) {
                 await self.aggregate(batch, receivedAt: receivedAt)
                 let committed = await self.commitWithRetries(what: "flow batch", count: batch.count) { db in
-                    try FlowBatchInserter.insertRaw(batch, receivedAt: receivedAt, db: db)
+                    try FlowBatchInserter.insertRaw(batch.records, receivedAt: receivedAt, db: db)
                 }
                 let depth = self.queue.finish(count: batch.count, committed: committed)
                 if committed {
                     self.metrics.written.increment(by: Int64(batch.count))
                 }
                 self.metrics.queueDepth.record(depth)
-                start = end
             }
         }
     }
@@ -197,14 +193,21 @@ public final class FlowWriter: Service, Sendable {
     /// the API's requests would otherwise wait behind.
     static let aggregationSlice = 2_048
 
-    /// Adds `records` to the open minutes a slice at a time, yielding between slices.
-    private func aggregate(_ records: ArraySlice<FlowRecord>, receivedAt: Int64) async {
-        var start = records.startIndex
-        while start < records.endIndex {
-            let end = min(start + Self.aggregationSlice, records.endIndex)
-            self.aggregator.withLock { $0.add(records[start..<end], receivedAt: receivedAt) }
+    /// Adds `batch` to the open minutes about ``aggregationSlice`` records at a time (whole
+    /// submissions), yielding between slices.
+    private func aggregate(_ batch: FlowBatch, receivedAt: Int64) async {
+        var start = 0
+        while start < batch.parts.count {
+            var end = start
+            var records = 0
+            while end < batch.parts.count && records < Self.aggregationSlice {
+                records += batch.parts[end].count
+                end += 1
+            }
+            let slice = batch.parts[start..<end]
+            self.aggregator.withLock { $0.add(slice.joined(), receivedAt: receivedAt) }
             start = end
-            if start < records.endIndex { await Task.yield() }
+            if start < batch.parts.count { await Task.yield() }
         }
     }
 
