@@ -130,25 +130,30 @@ package struct FlowFieldAccumulator {
     /// Whether the record carried any flow addresses (options records usually do not).
     package var hasFlowKey: Bool { self.record.ipVersion != 0 || self.deltaBytes != nil || self.totalBytes != nil }
 
-    /// The finished record. Uptime times use `systemUptime` and `exportTime` (NetFlow v9) or the
-    /// exporter's `systemInitTime` (IPFIX); records without times get the export time.
-    package func finish(exportTime: Int64, systemUptime: UInt32?, systemInitTime: Int64?) -> FlowRecord {
-        var record = self.record
-        record.bytes = self.deltaBytes ?? self.totalBytes ?? self.postBytes ?? 0
-        record.packets = self.deltaPackets ?? self.totalPackets ?? self.postPackets ?? 0
-        record.firstSwitched = self.time(self.firstTime, self.firstUptime, exportTime, systemUptime, systemInitTime)
-        record.lastSwitched = self.time(self.lastTime, self.lastUptime, exportTime, systemUptime, systemInitTime)
-        if let typeCode = self.icmpTypeCode, record.destinationPort == 0 {
-            record.destinationPort = typeCode
-        } else if self.icmpType != nil || self.icmpCode != nil, record.destinationPort == 0 {
-            record.destinationPort = UInt16(self.icmpType ?? 0) << 8 | UInt16(self.icmpCode ?? 0)
+    /// Completes ``record`` from the gathered fields. Uptime times use `systemUptime` and
+    /// `exportTime` (NetFlow v9) or the exporter's `systemInitTime` (IPFIX); records without times
+    /// get the export time.
+    package mutating func finish(exportTime: Int64, systemUptime: UInt32?, systemInitTime: Int64?) {
+        self.record.bytes = self.deltaBytes ?? self.totalBytes ?? self.postBytes ?? 0
+        self.record.packets = self.deltaPackets ?? self.totalPackets ?? self.postPackets ?? 0
+        self.record.firstSwitched = self.time(
+            self.firstTime,
+            self.firstUptime,
+            exportTime,
+            systemUptime,
+            systemInitTime
+        )
+        self.record.lastSwitched = self.time(self.lastTime, self.lastUptime, exportTime, systemUptime, systemInitTime)
+        if let typeCode = self.icmpTypeCode, self.record.destinationPort == 0 {
+            self.record.destinationPort = typeCode
+        } else if self.icmpType != nil || self.icmpCode != nil, self.record.destinationPort == 0 {
+            self.record.destinationPort = UInt16(self.icmpType ?? 0) << 8 | UInt16(self.icmpCode ?? 0)
         }
-        if record.ipVersion == 0 || record.ipVersion != record.sourceAddress.version {
-            if record.sourceAddress != .zeroV4 || record.destinationAddress != .zeroV4 {
-                record.ipVersion = record.sourceAddress.version
+        if self.record.ipVersion == 0 || self.record.ipVersion != self.record.sourceAddress.version {
+            if self.record.sourceAddress != .zeroV4 || self.record.destinationAddress != .zeroV4 {
+                self.record.ipVersion = self.record.sourceAddress.version
             }
         }
-        return record
     }
 
     private func time(
