@@ -2,7 +2,8 @@
 /// Sources/Storage/TimeSeries/{BitStream,SampleChunkCodec,SampleChunkError}.swift (standard library only).
 ///
 /// Each input is decoded as a chunk (it must throw or decode, never trap), then read as
-/// (timestamp delta, value bits) pairs of 4 + 8 bytes that are encoded, decoded and compared bit for
+/// (timestamp delta, value bits) pairs of 4 + 8 bytes (an odd value word makes a counter rate, as
+/// the poller computes one, instead of raw bits) that are encoded, decoded and compared bit for
 /// bit (a mismatch traps: a finding), and the encoded chunk is decoded again with one bit flipped.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -21,9 +22,16 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for index in 4..<12 { valueBits = valueBits << 8 | UInt64(bytes[offset + index]) }
         let (next, overflow) = timestamp.addingReportingOverflow(Int64(delta >> UInt64(bytes[offset] & 31)))
         if overflow { break }
+        let step = next &- timestamp
         timestamp = next
         timestamps.append(timestamp)
-        values.append(Double(bitPattern: valueBits))
+        if valueBits & 1 == 1 {
+            // A counter rate as the poller computes it, to reach the quotient form.
+            let centiseconds = max(1, step / 10 + Int64(valueBits >> 1 & 7) - 3)
+            values.append(Double(valueBits >> 20) / (Double(centiseconds) / 100))
+        } else {
+            values.append(Double(bitPattern: valueBits))
+        }
         offset += 12
     }
     guard let chunk = try? SampleChunkCodec.encode(timestamps: timestamps, values: values) else {

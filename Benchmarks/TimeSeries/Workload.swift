@@ -38,13 +38,15 @@ enum TrafficProfile: String, CaseIterable {
 /// One synthetic port: 4 series (in/out octet rates in B/s, in/out utilization in %) polled every
 /// 60 s at a device-specific second with up to 40 ms of jitter. Rates are computed the way the
 /// poller does, octet delta / (sysUpTime delta in centiseconds / 100), so they have full-precision
-/// mantissas like real ones.
+/// mantissas like real ones; the agent's uptime delta is the poller's interval between the two
+/// answers ±10 ms (a late poll is late on both clocks).
 struct SyntheticPort {
     let interface: Int
     let profile: TrafficProfile
     let seriesIDs: [Int64]  // in rate, out rate, in %, out %
     let offset: Int64
     var generator: SplitMix64
+    var lastTimestamp: Int64?
 
     init(interface: Int, device: Int, seriesIDs: [Int64]) {
         self.interface = interface
@@ -59,7 +61,9 @@ struct SyntheticPort {
         let timestamp = minute * 60_000 + self.offset + Int64.random(in: 0...40, using: &self.generator)
         let hourOfDay = Double((minute / 60) % 24)
         let daily = max(0.1, 0.55 + 0.45 * sin(2 * Double.pi * (hourOfDay - 6) / 24))
-        let centiseconds = Double(6_000 + Int.random(in: -2...2, using: &self.generator))
+        let interval = self.lastTimestamp.map { timestamp - $0 } ?? 60_000
+        self.lastTimestamp = timestamp
+        let centiseconds = Double((interval + 5) / 10 + Int64.random(in: -1...1, using: &self.generator))
         var rates: [Double] = []
         for direction in 0..<2 {
             let octets: UInt64

@@ -1,29 +1,39 @@
 /// Packs the samples of one series into a compressed chunk and back, bit-exactly, in the spirit of
-/// Facebook's Gorilla paper (Pelkonen et al., VLDB 2015).
+/// Facebook's Gorilla paper (Pelkonen et al., VLDB 2015), with one addition for counter rates.
 ///
-/// Layout: magic `0x47` ("G"), version `1`, a CRC-32 (IEEE, big-endian) of everything after it, the
-/// sample count as an unsigned LEB128 varint, then a bit stream (most significant bit first, zero
-/// padded to a byte):
+/// Layout: magic `0x47` ("G"), version `2` (version `1` chunks are still read), a CRC-32 (IEEE,
+/// big-endian) of everything after it, the sample count as an unsigned LEB128 varint, then a bit
+/// stream (most significant bit first, zero padded to a byte):
 ///
 /// - the first timestamp and the first value's bit pattern, 64 bits each;
 /// - per further sample, the timestamp as a delta of deltas (milliseconds) in a prefix code —
 ///   `0` for 0; `10` + 7 bits for −63…64; `110` + 9 bits for −255…256; `1110` + 12 bits for
-///   −2047…2048; `11110` + 32 bits; `11111` + 64 bits — then the value's bit pattern XORed with the
-///   previous one: `0` when equal; `10` + the meaningful bits when they fit in the previous window
-///   of leading and trailing zeros; `11` + 6 bits of leading zeros + 6 bits of (length − 1) + the
-///   meaningful bits otherwise.
+///   −2047…2048; `11110` + 32 bits; `11111` + 64 bits — then the value:
+///   - `0`: the same bit pattern as the previous value;
+///   - `10` + XOR with the previous value's bits: `0` + the meaningful bits when they fit in the
+///     previous window of leading and trailing zeros, `1` + 6 bits of leading zeros + 6 bits of
+///     (length − 1) + the meaningful bits otherwise (version 1 has no `10` and no quotient: its
+///     `10`/`11` are these two XOR forms);
+///   - `11` + a *quotient*: the value is exactly `Double(n) / (Double(t) / 100)` — how the poller
+///     turns a counter delta `n` over `t` centiseconds of sysUpTime into a rate. `t` is coded as
+///     its difference from the sample's own timestamp delta in centiseconds (zigzag: `0` for 0,
+///     `10` + 3 bits for 1…8, `110` + 8 bits for 9…264, `111` + 32 bits of `t` itself), then `n`:
+///     its bit length (`0` when the same as the previous quotient's, else `1` + 6 bits), then the
+///     bits below its leading one. A busy port's rate has a 52-bit
+///     mantissa that XOR cannot shrink, but its counter delta is ~30 bits, a quiet port's ~11.
 ///
 /// Values are handled as bit patterns, so NaN payloads, ±Inf, −0.0 and subnormals round-trip
-/// exactly. Timestamps must not go backwards (equal ones are allowed); arithmetic on them wraps, so
-/// every Int64 round-trips. The decoder checks the magic, version, checksum, count, every length and
-/// the padding, and throws ``SampleChunkError`` on anything inconsistent: it never traps and never
+/// exactly; the encoder uses the quotient form only when dividing again gives the identical bits.
+/// Timestamps must not go backwards (equal ones are allowed); arithmetic on them wraps, so every
+/// Int64 round-trips. The decoder checks the magic, version, checksum, count, every length and the
+/// padding, and throws ``SampleChunkError`` on anything inconsistent: it never traps and never
 /// allocates more than the chunk's size allows. Standard library only, so that the libFuzzer target
 /// (scripts/fuzz/run.sh, Fuzz/SampleChunkFuzz.swift) is a plain `swiftc` build.
 public enum SampleChunkCodec {
     /// The first byte of every chunk.
     public static let magic: UInt8 = 0x47
-    /// The format version this codec writes and reads.
-    public static let version: UInt8 = 1
+    /// The format version this codec writes (it reads this one and version 1).
+    public static let version: UInt8 = 2
     /// The most samples one chunk may hold.
     public static let maximumCount = 1 << 24
 
@@ -46,6 +56,8 @@ public enum SampleChunkCodec {
             var previousDelta: Int64 = 0
             var previousBits = firstValue.bitPattern
             var window: (leading: Int, meaningful: Int)? = nil
+            var quotients = QuotientSearch()
+            var quotientLength = 0
             for index in 1..<timestamps.count {
                 let timestamp = timestamps[index]
                 guard timestamp >= previousTimestamp else {
@@ -56,7 +68,15 @@ public enum SampleChunkCodec {
                 previousDelta = delta
                 previousTimestamp = timestamp
                 let valueBits = values[index].bitPattern
-                Self.writeXOR(valueBits ^ previousBits, window: &window, into: &bits)
+                if valueBits == previousBits {
+                    bits.write(bit: false)
+                } else if let quotient = quotients.find(values[index], timestampDelta: delta) {
+                    bits.write(0b11, bits: 2)
+                    Self.writeQuotient(quotient, timestampDelta: delta, length: &quotientLength, into: &bits)
+                } else {
+                    bits.write(0b10, bits: 2)
+                    Self.writeXOR(valueBits ^ previousBits, window: &window, into: &bits)
+                }
                 previousBits = valueBits
             }
         }
@@ -77,9 +97,10 @@ public enum SampleChunkCodec {
     /// - Throws: ``SampleChunkError`` when the bytes are not a complete, consistent chunk.
     public static func decode(_ chunk: [UInt8]) throws(SampleChunkError) -> (timestamps: [Int64], values: [Double]) {
         guard chunk.count >= 2 else { throw .truncated }
-        guard chunk[0] == Self.magic, chunk[1] == Self.version else {
+        guard chunk[0] == Self.magic, chunk[1] == 1 || chunk[1] == Self.version else {
             throw .unsupportedFormat(magic: chunk[0], version: chunk[1])
         }
+        let hasQuotients = chunk[1] >= 2
         guard chunk.count >= 7 else { throw .truncated }
         var stored: UInt32 = 0
         for index in 2..<6 {
@@ -105,12 +126,22 @@ public enum SampleChunkCodec {
             values.append(Double(bitPattern: valueBits))
             var delta: Int64 = 0
             var window: (leading: Int, meaningful: Int)? = nil
+            var quotientLength = 0
             for _ in 1..<Int(count) {
                 delta = delta &+ (try Self.readDeltaOfDelta(&bits))
                 let next = timestamp &+ delta
                 guard next >= timestamp else { throw .corrupt("timestamps go backwards") }
                 timestamp = next
-                valueBits ^= try Self.readXOR(&bits, window: &window)
+                if !hasQuotients {
+                    valueBits ^= try Self.readXOR(&bits, window: &window)
+                } else if try bits.readBit() {
+                    if try bits.readBit() {
+                        valueBits = try Self.readQuotient(&bits, timestampDelta: delta, length: &quotientLength)
+                            .bitPattern
+                    } else {
+                        valueBits ^= try Self.readXOR(&bits, window: &window, afterPrefix: true)
+                    }
+                }
                 timestamps.append(timestamp)
                 values.append(Double(bitPattern: valueBits))
             }
@@ -160,37 +191,39 @@ public enum SampleChunkCodec {
 
     // MARK: Values
 
+    /// Writes a non-zero XOR after its `10`: `0` + bits in the current window, or `1` + a new one.
     private static func writeXOR(
         _ xor: UInt64,
         window: inout (leading: Int, meaningful: Int)?,
         into bits: inout BitWriter
     ) {
-        if xor == 0 {
-            bits.write(bit: false)
-            return
-        }
         let leading = min(xor.leadingZeroBitCount, 63)
         let trailing = xor.trailingZeroBitCount
         if let current = window, leading >= current.leading,
             trailing >= 64 - current.leading - current.meaningful
         {
-            bits.write(0b10, bits: 2)
+            bits.write(bit: false)
             bits.write(xor >> UInt64(64 - current.leading - current.meaningful), bits: current.meaningful)
             return
         }
         let meaningful = 64 - leading - trailing
-        bits.write(0b11, bits: 2)
+        bits.write(bit: true)
         bits.write(UInt64(leading), bits: 6)
         bits.write(UInt64(meaningful - 1), bits: 6)
         bits.write(xor >> UInt64(trailing), bits: meaningful)
         window = (leading, meaningful)
     }
 
+    /// Reads an XOR: in version 1 from its first bit (`0` = equal), in version 2 after its `10`
+    /// (`afterPrefix`).
     private static func readXOR(
         _ bits: inout BitReader,
-        window: inout (leading: Int, meaningful: Int)?
+        window: inout (leading: Int, meaningful: Int)?,
+        afterPrefix: Bool = false
     ) throws(SampleChunkError) -> UInt64 {
-        guard try bits.readBit() else { return 0 }
+        if !afterPrefix {
+            guard try bits.readBit() else { return 0 }
+        }
         if try bits.readBit() {
             let leading = Int(try bits.read(bits: 6))
             let meaningful = Int(try bits.read(bits: 6)) + 1
@@ -200,6 +233,135 @@ public enum SampleChunkCodec {
         guard let current = window else { throw .corrupt("XOR window reused before one was set") }
         let meaningfulBits = try bits.read(bits: current.meaningful)
         return meaningfulBits << UInt64(64 - current.leading - current.meaningful)
+    }
+
+    // MARK: Quotients
+
+    /// A value's counter delta `n` and interval `t` in centiseconds.
+    struct Quotient: Equatable {
+        var n: UInt64
+        var t: UInt64
+    }
+
+    /// The value of a quotient, computed exactly as the poller computes a rate.
+    @inline(__always)
+    static func value(of quotient: Quotient) -> Double {
+        Double(quotient.n) / (Double(quotient.t) / 100)
+    }
+
+    /// The interval the timestamps suggest: their delta in centiseconds, rounded.
+    @inline(__always)
+    private static func expectedCentiseconds(_ timestampDelta: Int64) -> UInt64 {
+        UInt64(clamping: timestampDelta / 10 + (timestampDelta % 10 >= 5 ? 1 : 0))
+    }
+
+    /// Finds quotients near the timestamps' interval. After a value without one (a gauge, or a rate
+    /// over the poller's own clock) the next are searched narrowly, widely again every 16th, so
+    /// gauges cost little encoding time and a rate series finds its way back.
+    struct QuotientSearch {
+        static let wideRadius: UInt64 = 24
+        static let narrowRadius: UInt64 = 2
+        private var misses = 0
+        private var radius: UInt64 { self.misses % 16 == 0 ? Self.wideRadius : Self.narrowRadius }
+
+        mutating func find(_ value: Double, timestampDelta: Int64) -> Quotient? {
+            let bits = value.bitPattern
+            guard value >= 0, value.isFinite, bits != (-0.0).bitPattern, timestampDelta > 0 else { return nil }
+            let expected = SampleChunkCodec.expectedCentiseconds(timestampDelta)
+            var step: UInt64 = 0
+            while step <= self.radius {
+                if let quotient = Self.attempt(value, bits, t: expected &- step)
+                    ?? (step > 0 ? Self.attempt(value, bits, t: expected &+ step) : nil)
+                {
+                    self.misses = 0
+                    return quotient
+                }
+                step += 1
+            }
+            self.misses += 1
+            return nil
+        }
+
+        @inline(__always)
+        private static func attempt(_ value: Double, _ bits: UInt64, t: UInt64) -> Quotient? {
+            guard t > 0, t <= UInt32.max else { return nil }
+            let product = (value * (Double(t) / 100)).rounded()
+            guard product < 9.2e18 else { return nil }
+            let quotient = Quotient(n: UInt64(product), t: t)
+            return SampleChunkCodec.value(of: quotient).bitPattern == bits ? quotient : nil
+        }
+    }
+
+    private static func writeQuotient(
+        _ quotient: Quotient,
+        timestampDelta: Int64,
+        length previousLength: inout Int,
+        into bits: inout BitWriter
+    ) {
+        let difference = Int64(bitPattern: quotient.t &- Self.expectedCentiseconds(timestampDelta))
+        let zigzag = UInt64(bitPattern: (difference << 1) ^ (difference >> 63))
+        switch zigzag {
+        case 0: bits.write(bit: false)
+        case 1...8:
+            bits.write(0b10, bits: 2)
+            bits.write(zigzag - 1, bits: 3)
+        case 9...264:
+            bits.write(0b110, bits: 3)
+            bits.write(zigzag - 9, bits: 8)
+        default:
+            bits.write(0b111, bits: 3)
+            bits.write(quotient.t, bits: 32)
+        }
+        let length = 64 - quotient.n.leadingZeroBitCount
+        if length == previousLength {
+            bits.write(bit: false)
+        } else {
+            bits.write(bit: true)
+            bits.write(UInt64(length), bits: 6)
+            previousLength = length
+        }
+        if length > 1 {
+            bits.write(quotient.n & ((1 << UInt64(length - 1)) - 1), bits: length - 1)
+        }
+    }
+
+    private static func readQuotient(
+        _ bits: inout BitReader,
+        timestampDelta: Int64,
+        length previousLength: inout Int
+    ) throws(SampleChunkError) -> Double {
+        let expected = Self.expectedCentiseconds(timestampDelta)
+        var t: UInt64
+        if !(try bits.readBit()) {
+            t = expected
+        } else {
+            let zigzag: UInt64
+            if !(try bits.readBit()) {
+                zigzag = try bits.read(bits: 3) + 1
+            } else if !(try bits.readBit()) {
+                zigzag = try bits.read(bits: 8) + 9
+            } else {
+                zigzag = 0
+            }
+            if zigzag == 0 {
+                t = try bits.read(bits: 32)
+            } else {
+                let difference = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+                t = expected &+ UInt64(bitPattern: difference)
+            }
+        }
+        guard t > 0, t <= UInt32.max else { throw .corrupt("quotient interval \(t)") }
+        if try bits.readBit() {
+            previousLength = Int(try bits.read(bits: 6))
+        }
+        let length = previousLength
+        guard length <= 63 else { throw .corrupt("quotient of \(length) bits") }
+        var n: UInt64 = 0
+        if length > 0 {
+            n = 1 << UInt64(length - 1)
+            if length > 1 { n |= try bits.read(bits: length - 1) }
+        }
+        return Self.value(of: Quotient(n: n, t: t))
     }
 
     // MARK: Varints
