@@ -2,8 +2,9 @@
 /// Sources/Storage/TimeSeries/{BitStream,SampleChunkCodec,SampleChunkError}.swift (standard library only).
 ///
 /// Each input is decoded as a chunk (it must throw or decode, never trap), then read as
-/// (timestamp delta, value bits) pairs of 4 + 8 bytes (an odd value word makes a counter rate, as
-/// the poller computes one, instead of raw bits) that are encoded, decoded and compared bit for
+/// (timestamp delta, value bits) pairs of 4 + 8 bytes (an odd value word makes a counter rate, or
+/// its utilization of 1 Gbit/s, as the poller computes them, instead of raw bits; an odd fifth
+/// input byte gives the encoder a link speed) that are encoded, decoded and compared bit for
 /// bit (a mismatch traps: a finding), and the encoded chunk is decoded again with one bit flipped.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -28,13 +29,15 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         if valueBits & 1 == 1 {
             // A counter rate as the poller computes it, to reach the quotient form.
             let centiseconds = max(1, step / 10 + Int64(valueBits >> 1 & 7) - 3)
-            values.append(Double(valueBits >> 20) / (Double(centiseconds) / 100))
+            let rate = Double(valueBits >> 20) / (Double(centiseconds) / 100)
+            values.append(valueBits & 2 == 0 ? rate : rate * 8 / 1e9 * 100)
         } else {
             values.append(Double(bitPattern: valueBits))
         }
         offset += 12
     }
-    guard let chunk = try? SampleChunkCodec.encode(timestamps: timestamps, values: values) else {
+    let speed: UInt64 = bytes.count > 4 && bytes[4] & 1 == 1 ? UInt64(bytes[4]) * 100_000_000 : 0
+    guard let chunk = try? SampleChunkCodec.encode(timestamps: timestamps, values: values, speed: speed) else {
         fatalError("encoding valid input failed")
     }
     guard let decoded = try? SampleChunkCodec.decode(chunk), decoded.timestamps == timestamps,

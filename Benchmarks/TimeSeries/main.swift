@@ -57,7 +57,14 @@ for deviceIndex in 0...(interfaceCount / 48) {
     )
     guard let deviceID = device.id else { fatalError("no device id") }
     let records = (0..<count).map { index in
-        InterfaceRecord(deviceID: deviceID, ifIndex: index + 1, ifName: "Gi0/\(index + 1)", speedBps: 1_000_000_000)
+        // The speed the utilization series are computed with (SyntheticPort.poll).
+        let profile = TrafficProfile.of(interface: first + index < interfaceCount ? first + index : 19)
+        return InterfaceRecord(
+            deviceID: deviceID,
+            ifIndex: index + 1,
+            ifName: "Gi0/\(index + 1)",
+            speedBps: Int64(profile.speedBitsPerSecond)
+        )
     }
     let stored = try await inventory.syncInterfaces(deviceID: deviceID, records, now: 0)
     for (index, record) in stored.sorted(by: { $0.ifIndex < $1.ifIndex }).enumerated() {

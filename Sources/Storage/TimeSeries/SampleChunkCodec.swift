@@ -2,7 +2,8 @@
 /// Facebook's Gorilla paper (Pelkonen et al., VLDB 2015), with one addition for counter rates.
 ///
 /// Layout: magic `0x47` ("G"), version `2` (version `1` chunks are still read), a CRC-32 (IEEE,
-/// big-endian) of everything after it, the sample count as an unsigned LEB128 varint, then a bit
+/// big-endian) of everything after it, the sample count as an unsigned LEB128 varint, in version 2
+/// the interface speed of a utilization series as a varint (0 for any other series), then a bit
 /// stream (most significant bit first, zero padded to a byte):
 ///
 /// - the first timestamp and the first value's bit pattern, 64 bits each;
@@ -21,6 +22,8 @@
 ///     its bit length (`0` when the same as the previous quotient's, else `1` + 6 bits), then the
 ///     bits below its leading one. A busy port's rate has a 52-bit
 ///     mantissa that XOR cannot shrink, but its counter delta is ~30 bits, a quiet port's ~11.
+///     With a speed `S` in the header the value is that rate's utilization in percent, exactly as
+///     the poller computes it: `Double(n) / (Double(t) / 100) * 8 / Double(S) * 100`.
 ///
 /// Values are handled as bit patterns, so NaN payloads, ±Inf, −0.0 and subnormals round-trip
 /// exactly; the encoder uses the quotient form only when dividing again gives the identical bits.
@@ -37,17 +40,25 @@ public enum SampleChunkCodec {
     /// The most samples one chunk may hold.
     public static let maximumCount = 1 << 24
 
-    /// Encodes `timestamps` (epoch ms, non-decreasing) and their `values`.
+    /// Encodes `timestamps` (epoch ms, non-decreasing) and their `values`; `speed` (bits/s), for a
+    /// utilization series, lets its values be stored as the counter deltas they came from (a wrong
+    /// or changed speed only costs size: every value is verified before it takes that form).
     ///
     /// - Throws: ``SampleChunkError/invalidInput(_:)`` when the arrays differ in length, hold more
     ///   than ``maximumCount`` samples or a timestamp goes backwards.
-    public static func encode(timestamps: [Int64], values: [Double]) throws(SampleChunkError) -> [UInt8] {
+    public static func encode(
+        timestamps: [Int64],
+        values: [Double],
+        speed: UInt64 = 0
+    ) throws(SampleChunkError) -> [UInt8] {
         guard timestamps.count == values.count else {
             throw .invalidInput("\(timestamps.count) timestamps but \(values.count) values")
         }
         guard timestamps.count <= Self.maximumCount else {
             throw .invalidInput("\(timestamps.count) samples, more than \(Self.maximumCount)")
         }
+        // Header varints are read back below 2^63; no link is that fast.
+        let speed = speed < 1 << 56 ? speed : 0
         var bits = BitWriter(reservingCapacity: 16 + timestamps.count * 2)
         if let firstTimestamp = timestamps.first, let firstValue = values.first {
             bits.write(UInt64(bitPattern: firstTimestamp), bits: 64)
@@ -56,7 +67,7 @@ public enum SampleChunkCodec {
             var previousDelta: Int64 = 0
             var previousBits = firstValue.bitPattern
             var window: (leading: Int, meaningful: Int)? = nil
-            var quotients = QuotientSearch()
+            var quotients = QuotientSearch(form: QuotientForm(speed: speed))
             var quotientLength = 0
             for index in 1..<timestamps.count {
                 let timestamp = timestamps[index]
@@ -81,6 +92,7 @@ public enum SampleChunkCodec {
             }
         }
         var payload = Self.varint(UInt64(timestamps.count))
+        payload.append(contentsOf: Self.varint(speed))
         payload.append(contentsOf: bits.bytes)
         let checksum = CRC32.checksum(payload)
         var chunk: [UInt8] = [Self.magic, Self.version]
@@ -110,6 +122,7 @@ public enum SampleChunkCodec {
         var offset = 6
         let count = try Self.readVarint(chunk, offset: &offset)
         guard count <= UInt64(Self.maximumCount) else { throw .corrupt("count \(count)") }
+        let form = QuotientForm(speed: hasQuotients ? try Self.readVarint(chunk, offset: &offset) : 0)
         var bits = BitReader(chunk, startByte: offset)
         var timestamps: [Int64] = []
         var values: [Double] = []
@@ -136,8 +149,12 @@ public enum SampleChunkCodec {
                     valueBits ^= try Self.readXOR(&bits, window: &window)
                 } else if try bits.readBit() {
                     if try bits.readBit() {
-                        valueBits = try Self.readQuotient(&bits, timestampDelta: delta, length: &quotientLength)
-                            .bitPattern
+                        valueBits = try Self.readQuotient(
+                            &bits,
+                            timestampDelta: delta,
+                            length: &quotientLength,
+                            form: form
+                        ).bitPattern
                     } else {
                         valueBits ^= try Self.readXOR(&bits, window: &window, afterPrefix: true)
                     }
@@ -243,10 +260,25 @@ public enum SampleChunkCodec {
         var t: UInt64
     }
 
-    /// The value of a quotient, computed exactly as the poller computes a rate.
-    @inline(__always)
-    static func value(of quotient: Quotient) -> Double {
-        Double(quotient.n) / (Double(quotient.t) / 100)
+    /// What a chunk's quotients stand for: rates, or utilizations of a link of `speed` bits/s.
+    struct QuotientForm {
+        /// 0 for rates.
+        var speed: UInt64
+
+        /// The value of a quotient, computed exactly as the poller computes a rate
+        /// (`CounterRate`) or its utilization (`InterfaceSpeed.utilization`).
+        @inline(__always)
+        func value(of quotient: Quotient) -> Double {
+            let rate = Double(quotient.n) / (Double(quotient.t) / 100)
+            return self.speed == 0 ? rate : rate * 8 / Double(self.speed) * 100
+        }
+
+        /// The counter delta over `t` centiseconds nearest to giving `value`.
+        @inline(__always)
+        func estimate(_ value: Double, t: UInt64) -> Double {
+            let rate = self.speed == 0 ? value : value / 100 * Double(self.speed) / 8
+            return (rate * (Double(t) / 100)).rounded()
+        }
     }
 
     /// The interval the timestamps suggest: their delta in centiseconds, rounded.
@@ -261,8 +293,13 @@ public enum SampleChunkCodec {
     struct QuotientSearch {
         static let wideRadius: UInt64 = 24
         static let narrowRadius: UInt64 = 2
+        let form: QuotientForm
         private var misses = 0
         private var radius: UInt64 { self.misses % 16 == 0 ? Self.wideRadius : Self.narrowRadius }
+
+        init(form: QuotientForm) {
+            self.form = form
+        }
 
         mutating func find(_ value: Double, timestampDelta: Int64) -> Quotient? {
             let bits = value.bitPattern
@@ -270,8 +307,8 @@ public enum SampleChunkCodec {
             let expected = SampleChunkCodec.expectedCentiseconds(timestampDelta)
             var step: UInt64 = 0
             while step <= self.radius {
-                if let quotient = Self.attempt(value, bits, t: expected &- step)
-                    ?? (step > 0 ? Self.attempt(value, bits, t: expected &+ step) : nil)
+                if let quotient = self.attempt(value, bits, t: expected &- step)
+                    ?? (step > 0 ? self.attempt(value, bits, t: expected &+ step) : nil)
                 {
                     self.misses = 0
                     return quotient
@@ -282,13 +319,20 @@ public enum SampleChunkCodec {
             return nil
         }
 
+        /// Tries `t` with the estimated delta and, for utilizations (two more roundings), its
+        /// neighbours.
         @inline(__always)
-        private static func attempt(_ value: Double, _ bits: UInt64, t: UInt64) -> Quotient? {
+        private func attempt(_ value: Double, _ bits: UInt64, t: UInt64) -> Quotient? {
             guard t > 0, t <= UInt32.max else { return nil }
-            let product = (value * (Double(t) / 100)).rounded()
-            guard product < 9.2e18 else { return nil }
-            let quotient = Quotient(n: UInt64(product), t: t)
-            return SampleChunkCodec.value(of: quotient).bitPattern == bits ? quotient : nil
+            let estimate = self.form.estimate(value, t: t)
+            guard estimate < 9.2e18 else { return nil }
+            let n = UInt64(estimate)
+            let candidates = self.form.speed == 0 ? n...n : (n == 0 ? 0 : n - 1)...(n + 1)
+            for candidate in candidates {
+                let quotient = Quotient(n: candidate, t: t)
+                if self.form.value(of: quotient).bitPattern == bits { return quotient }
+            }
+            return nil
         }
     }
 
@@ -328,7 +372,8 @@ public enum SampleChunkCodec {
     private static func readQuotient(
         _ bits: inout BitReader,
         timestampDelta: Int64,
-        length previousLength: inout Int
+        length previousLength: inout Int,
+        form: QuotientForm
     ) throws(SampleChunkError) -> Double {
         let expected = Self.expectedCentiseconds(timestampDelta)
         var t: UInt64
@@ -361,7 +406,7 @@ public enum SampleChunkCodec {
             n = 1 << UInt64(length - 1)
             if length > 1 { n |= try bits.read(bits: length - 1) }
         }
-        return Self.value(of: Quotient(n: n, t: t))
+        return form.value(of: Quotient(n: n, t: t))
     }
 
     // MARK: Varints

@@ -105,10 +105,29 @@ public struct SampleCompressor: Sendable {
     /// Inserts one chunk of `series` (non-empty, in time order).
     static func insertChunk(seriesID: Int64, _ series: RawSeries, db: Database) throws {
         guard let first = series.timestamps.first, let last = series.timestamps.last else { return }
-        let data = try SampleChunkCodec.encode(timestamps: series.timestamps, values: series.values)
+        let data = try SampleChunkCodec.encode(
+            timestamps: series.timestamps,
+            values: series.values,
+            speed: try Self.utilizationSpeed(seriesID: seriesID, db: db)
+        )
         try db.execute(
             sql: "INSERT INTO sample_chunks (series_id, first_ts, last_ts, count, data) VALUES (?, ?, ?, ?, ?)",
             arguments: [seriesID, first, last, series.timestamps.count, Data(data)]
         )
+    }
+
+    /// The interface speed (bits/s) of a utilization series, which lets the codec store its values
+    /// as the counter deltas they came from; 0 for any other series or an unknown speed.
+    static func utilizationSpeed(seriesID: Int64, db: Database) throws -> UInt64 {
+        let speed = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT i.speed_bps FROM series s JOIN interfaces i ON i.id = s.interface_id
+                    WHERE s.id = ? AND s.metric IN ('if_in_utilization_percent', 'if_out_utilization_percent')
+                    """
+            ),
+            arguments: [seriesID]
+        )
+        return UInt64(clamping: max(0, speed ?? 0))
     }
 }

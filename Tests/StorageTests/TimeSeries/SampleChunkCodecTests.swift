@@ -169,6 +169,27 @@ struct SampleChunkCodecTests {
         }
     }
 
+    @Test("utilizations with the link's speed are stored as counter deltas; a wrong speed only costs size")
+    func utilizations() throws {
+        for (speed, busy) in [(UInt64(10_000_000_000), true), (1_000_000_000, false)] {
+            let (timestamps, rates) = Self.polledRates(seed: 11, busy: busy)
+            // As the poller: InterfaceSpeed.utilization(bitsPerSecond: rate * 8, speed: speed).
+            let values = rates.map { $0 * 8 / Double(speed) * 100 }
+            let chunk = try SampleChunkCodec.encode(timestamps: timestamps, values: values, speed: speed)
+            let decoded = try SampleChunkCodec.decode(chunk)
+            #expect(decoded.values.map(\.bitPattern) == values.map(\.bitPattern))
+            #expect(Double(chunk.count) / 1_440 <= (busy ? 6.0 : 3.5), "\(speed): \(chunk.count) bytes")
+            let wrongSpeed = try SampleChunkCodec.encode(timestamps: timestamps, values: values, speed: speed / 10 + 1)
+            #expect(try SampleChunkCodec.decode(wrongSpeed).values.map(\.bitPattern) == values.map(\.bitPattern))
+            #expect(wrongSpeed.count > chunk.count)
+            let withoutSpeed = try SampleChunkCodec.encode(timestamps: timestamps, values: values)
+            #expect(withoutSpeed.count > chunk.count)
+        }
+        // A speed no varint below 2^63 can hold is left out rather than written undecodable.
+        let chunk = try SampleChunkCodec.encode(timestamps: [1, 2], values: [1, 2], speed: .max)
+        #expect(try SampleChunkCodec.decode(chunk).values == [1, 2])
+    }
+
     @Test("quotient intervals far from the timestamps' delta, zero deltas and mixed gauges round-trip")
     func quotientEdges() throws {
         var generator = SplitMixGenerator(state: 99)
