@@ -284,19 +284,28 @@ public struct FlowMinuteAggregator: Sendable {
         var equalPlaces = keep - sizes.reduce(0) { $0 + ($1 > threshold ? 1 : 0) }
         // Room for the keys that arrive until the next fold, so the table does not grow again.
         var kept = FlowKeyTable(capacity: self.maximumKeys + 1, seed: self.seed)
+        // Folded keys mostly share their interfaces with the key before: sum runs of them and
+        // look the "other" bucket up once per run, not once per key.
+        var run: (interface: InterfaceKey, counters: FlowCounters)?
         for (key, counters) in zip(bucket.keys.keys, bucket.keys.counters) {
             if counters.bytes > threshold || (counters.bytes == threshold && equalPlaces > 0) {
                 if counters.bytes == threshold { equalPlaces -= 1 }
                 kept.add(key, counters)
+                continue
+            }
+            let interface = InterfaceKey(
+                input: key.inputInterface,
+                output: key.outputInterface,
+                direction: key.direction
+            )
+            if run?.interface == interface {
+                run?.counters.add(counters)
             } else {
-                let interface = InterfaceKey(
-                    input: key.inputInterface,
-                    output: key.outputInterface,
-                    direction: key.direction
-                )
-                bucket.other[interface, default: FlowCounters()].add(counters)
+                if let run { bucket.other[run.interface, default: FlowCounters()].add(run.counters) }
+                run = (interface, counters)
             }
         }
+        if let run { bucket.other[run.interface, default: FlowCounters()].add(run.counters) }
         bucket.keys = kept
         if bucket.other.count > self.maximumKeys {
             let rankedOther = bucket.other.sorted { $0.value.bytes > $1.value.bytes }
