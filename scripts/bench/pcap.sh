@@ -35,7 +35,7 @@ fi
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: ${NETMOND_BIN:+NETMOND_BIN=$NETMOND_BIN }scripts/bench/pcap.sh $*"
+echo "command: ${NETMOND_BIN:+NETMOND_BIN=$NETMOND_BIN }${NETMOND_BENCH_SKIP:+NETMOND_BENCH_SKIP=$NETMOND_BENCH_SKIP }scripts/bench/pcap.sh $*"
 echo "netmond: $bin ($runtime)"
 mixed="$DIR/mixed-$PACKETS-$FLOWS.pcap"
 [ -s "$mixed" ] || python3 scripts/bench/gen-pcap.py "$mixed" --packets "$PACKETS" --flows "$FLOWS"
