@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Capture benchmark: netmond's offline flow building (`netmond import --as packets`, release build)
-# beside `softflowd -r`, `nfpcapd -r` and `pmacctd -I` (nfprobe) on the same generated pcap, in the
-# same run: wall time, packets/s, CPU ns per packet, peak RSS; then netmond's bytes per flow with
-# 1,000,000 concurrent flows. Same timeouts everywhere (60 s active, 15 s inactive).
+# Capture benchmark: netmond's offline flow building (`netmond import --as packets`, release build
+# linked as the .deb's) beside `softflowd -r`, `nfpcapd -r` and `pmacctd -I` (nfprobe) on the same
+# generated pcap, in the same run: wall time, packets/s, CPU ns per packet, peak RSS; then netmond's
+# bytes per flow with 1,000,000 concurrent flows. Same timeouts everywhere (60 s active, 15 s inactive).
 #
 # Usage: scripts/bench/pcap.sh [PACKETS] [FLOWS]   (defaults 1,000,000 packets over 100,000 flows)
 # Files go to ${NETMOND_BENCH_DIR:-.build/bench-pcap} (~450 MB for 1M packets); nothing is committed.
@@ -16,17 +16,27 @@ mkdir -p "$DIR"
 
 # NETMOND_BIN runs another build in netmond's place (e.g. NETMOND_BIN=.build/pcap-loop/pcap-loop, the
 # import loop of scripts/bench/pcap-loop.sh without the daemon), labelled by NETMOND_LABEL.
+# Otherwise the binary the .deb ships: a release build with the Swift runtime linked statically and
+# the same linker flags as packaging/debian/rules (a dynamically linked build spends ~5 % of this
+# benchmark's CPU loading the Swift libraries, which no installed netmond does).
 if [ -n "${NETMOND_BIN:-}" ]; then
     bin="$NETMOND_BIN"
 else
-    swift build -c release --product netmond
+    swift build -c release --product netmond --static-swift-stdlib \
+        -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now
     bin="$(swift build -c release --show-bin-path)/netmond"
+fi
+if readelf -d "$bin" 2>/dev/null | grep -q 'libswiftCore\.so'; then
+    runtime="Swift runtime linked dynamically, unlike the .deb's"
+else
+    runtime="Swift runtime linked statically, as in the .deb"
 fi
 
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: ${NETMOND_BIN:+NETMOND_BIN=$NETMOND_BIN }scripts/bench/pcap.sh $*"
+echo "command: ${NETMOND_BIN:+NETMOND_BIN=$NETMOND_BIN }${NETMOND_BENCH_SKIP:+NETMOND_BENCH_SKIP=$NETMOND_BENCH_SKIP }scripts/bench/pcap.sh $*"
+echo "netmond: $bin ($runtime)"
 mixed="$DIR/mixed-$PACKETS-$FLOWS.pcap"
 [ -s "$mixed" ] || python3 scripts/bench/gen-pcap.py "$mixed" --packets "$PACKETS" --flows "$FLOWS"
 concurrent="$DIR/concurrent-1000000.pcap"

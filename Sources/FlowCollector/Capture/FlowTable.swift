@@ -1,3 +1,5 @@
+internal import CPcap
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,6 +81,8 @@ public final class FlowTable {
         var entryCount = 0
         var evictionCursor = 0
         var statistics = FlowTableStatistics()
+        /// Records exported and not yet taken.
+        var expired: [FlowRecord] = []
     }
 
     private let state: UnsafeMutablePointer<State>
@@ -104,7 +108,6 @@ public final class FlowTable {
     private let capacity: Int
     private let activeMilliseconds: Int64
     private let inactiveMilliseconds: Int64
-    private var expired: [FlowRecord] = []
 
     /// Makes an empty table; `exporter` tags the records it exports.
     public init(configuration: Configuration = .init(), exporter: IPAddress = .v4(0x7F00_0001)) {
@@ -160,12 +163,12 @@ public final class FlowTable {
 
     /// Takes the records exported since the last call.
     public func takeExpired() -> [FlowRecord] {
-        defer { self.expired.removeAll(keepingCapacity: true) }
-        return self.expired
+        defer { self.state.pointee.expired.removeAll(keepingCapacity: true) }
+        return self.state.pointee.expired
     }
 
     /// Records exported and not yet taken.
-    public var pendingExpired: Int { self.expired.count }
+    public var pendingExpired: Int { self.state.pointee.expired.count }
 
     // MARK: Packets
 
@@ -188,6 +191,12 @@ public final class FlowTable {
         return UnsafeRawPointer(self.entries + slot).load(as: UInt64.self)
     }
 
+    /// Asks the cache for the index bucket of a key's hash (a hint: it changes nothing).
+    @inline(__always)
+    func prefetchBucket(hash: UInt64) {
+        netmond_prefetch(self.index + (Int(truncatingIfNeeded: hash >> 32) & self.mask))
+    }
+
     /// ``add(_:now:)`` with the key's ``FlowKey/hashValue64`` already computed.
     @inline(__always)
     func add(_ packet: CapturedPacket, hash: UInt64, now: Int64) {
@@ -201,7 +210,7 @@ public final class FlowTable {
             if word >> 32 == tag {
                 let slot = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
                 if self.entries[slot].key == key {
-                    self.update(slot: slot, with: packet, now: now)
+                    self.update(slot: slot, bucket: bucket, with: packet, now: now)
                     return
                 }
             }
@@ -233,13 +242,15 @@ public final class FlowTable {
         self.index[bucket] = tag << 32 | UInt64(slot + 1)
         self.statistics.flowsCreated += 1
         if self.configuration.expireOnTCPFinish && packet.tcpFlags & 0x05 != 0 && key.ipProtocol == 6 {
+            self.prefetchBucket(of: self.entryCount - 1)
             self.export(slot: slot, reason: .tcpFinish)
-            self.remove(slot: slot)
+            self.remove(slot: slot, bucket: bucket)
         }
     }
 
+    /// `bucket` is the index bucket of entry `slot`.
     @inline(__always)
-    private func update(slot: Int, with packet: CapturedPacket, now: Int64) {
+    private func update(slot: Int, bucket: Int, with packet: CapturedPacket, now: Int64) {
         let entry = self.entries.advanced(by: slot)
         if now - entry.pointee.last >= self.inactiveMilliseconds {
             self.export(slot: slot, reason: .inactive)
@@ -254,8 +265,9 @@ public final class FlowTable {
             if now > entry.pointee.last { entry.pointee.last = now }
         }
         if self.configuration.expireOnTCPFinish && packet.tcpFlags & 0x05 != 0 && packet.key.ipProtocol == 6 {
+            self.prefetchBucket(of: self.entryCount - 1)
             self.export(slot: slot, reason: .tcpFinish)
-            self.remove(slot: slot)
+            self.remove(slot: slot, bucket: bucket)
         }
     }
 
@@ -277,15 +289,22 @@ public final class FlowTable {
         var slot = 0
         while slot < self.entryCount {
             let entry = self.entries[slot]
+            let reason: ExpiryReason
             if now - entry.last >= self.inactiveMilliseconds {
-                self.export(slot: slot, reason: .inactive)
-                self.remove(slot: slot)
+                reason = .inactive
             } else if now - entry.first >= self.activeMilliseconds {
-                self.export(slot: slot, reason: .active)
-                self.remove(slot: slot)
+                reason = .active
             } else {
                 slot += 1
+                continue
             }
+            // The removal looks up two index buckets at random (this flow's, and the last entry's,
+            // which moves into the hole): start both loads now, they complete while the record is
+            // built.
+            self.prefetchBucket(of: slot)
+            self.prefetchBucket(of: self.entryCount - 1)
+            self.export(slot: slot, reason: reason)
+            self.remove(slot: slot)
         }
     }
 
@@ -310,7 +329,7 @@ public final class FlowTable {
     private func export(slot: Int, reason: ExpiryReason) {
         let entry = self.entries[slot]
         let key = entry.key
-        self.expired.append(
+        self.state.pointee.expired.append(
             FlowRecord(
                 origin: .pcap,
                 exporter: self.exporter,
@@ -335,6 +354,14 @@ public final class FlowTable {
 
     // MARK: Index maintenance
 
+    /// Asks the cache for the index bucket where the lookup of entry `slot`'s bucket starts (a
+    /// hint: it changes nothing).
+    @inline(__always)
+    private func prefetchBucket(of slot: Int) {
+        let tag = self.entries[slot].key.hashValue64 >> 32
+        netmond_prefetch(self.index + (Int(truncatingIfNeeded: tag) & self.mask))
+    }
+
     private func bucket(of slot: Int) -> Int {
         let tag = self.entries[slot].key.hashValue64 >> 32
         let word = tag << 32 | UInt64(slot + 1)
@@ -344,9 +371,10 @@ public final class FlowTable {
     }
 
     /// Removes entry `slot`: backward-shift deletion in the index, then the last entry moves into
-    /// the hole so the entries stay dense.
-    private func remove(slot: Int) {
-        var hole = self.bucket(of: slot)
+    /// the hole so the entries stay dense. `bucket` is the entry's index bucket when the caller knows
+    /// it (saving a lookup).
+    private func remove(slot: Int, bucket: Int? = nil) {
+        var hole = bucket ?? self.bucket(of: slot)
         var probe = hole
         while true {
             probe = (probe + 1) & self.mask

@@ -38,6 +38,27 @@ struct ImportAccumulator {
         )
     }
 
+    /// Adds the records in order, as ``add(_:)`` one by one would. The top-talker lookups miss the
+    /// cache (tens of thousands of addresses): each record's index bucket is asked for
+    /// ``prefetchDistance`` records ahead and its entry half as far ahead.
+    mutating func add(_ records: [FlowRecord]) {
+        let distance = Self.prefetchDistance
+        records.withUnsafeBufferPointer { records in
+            for index in records.indices {
+                if index + distance < records.count {
+                    self.talkers.prefetchBucket(records[index + distance].sourceAddress)
+                }
+                if index + distance / 2 < records.count {
+                    self.talkers.prefetchEntry(records[index + distance / 2].sourceAddress)
+                }
+                self.add(records[index])
+            }
+        }
+    }
+
+    /// Records between the prefetch of a top-talker bucket and its use.
+    static let prefetchDistance = 8
+
     mutating func finish(top: Int) {
         self.summary.topTalkers = self.talkers.top(top).map {
             .init(

@@ -137,6 +137,7 @@ public final class PacketFlowBuilder {
                 if status == .decoded {
                     decoded[index].key.interface = self.interface
                     hashes[index] = decoded[index].key.hashValue64
+                    self.table.prefetchBucket(hash: hashes[index])
                 }
             }
             var sink: UInt64 = 0

@@ -155,7 +155,7 @@ public struct PcapImporter {
 
     private func handOn(_ records: [FlowRecord], into accumulator: inout ImportAccumulator) {
         guard !records.isEmpty else { return }
-        for record in records { accumulator.add(record) }
+        accumulator.add(records)
         if let sink = self.sink {
             if sink(records) {
                 accumulator.summary.stored += UInt64(records.count)

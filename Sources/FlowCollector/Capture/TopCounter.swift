@@ -1,3 +1,4 @@
+internal import CPcap
 import NetmonCore
 
 /// A key of a ``TopCounter``: hashable, with a cheap, well-mixed 64-bit hash of its own (the counter
@@ -83,6 +84,25 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         } else if self.entries.count * 2 > self.index.count {
             self.rebuildIndex(buckets: self.index.count * 2)
         }
+    }
+
+    /// Asks the cache for the index bucket where `key`'s lookup starts. A hint, changing nothing:
+    /// a caller that knows its next keys calls it some keys ahead of ``add(_:bytes:packets:)``, so
+    /// that the lookups' cache misses overlap instead of following one another.
+    @inline(__always)
+    public func prefetchBucket(_ key: Key) {
+        let bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & (self.index.count - 1)
+        self.index.withUnsafeBufferPointer { netmond_prefetch($0.baseAddress.unsafelyUnwrapped + bucket) }
+    }
+
+    /// Asks the cache for the entry that `key`'s first index bucket holds (the second load of a
+    /// lookup): call it after ``prefetchBucket(_:)``, fewer keys ahead.
+    @inline(__always)
+    public func prefetchEntry(_ key: Key) {
+        let bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & (self.index.count - 1)
+        let entry = Int(self.index[bucket])
+        guard entry > 0 else { return }
+        self.entries.withUnsafeBufferPointer { netmond_prefetch($0.baseAddress.unsafelyUnwrapped + entry - 1) }
     }
 
     /// Keeps the `limit / 2` keys with the most bytes.

@@ -31,6 +31,34 @@ struct TopCounterTests {
         #expect(top.allSatisfy { $0.totals == .init(bytes: 20_000_000, packets: 20, flows: 20) })
     }
 
+    @Test("Prefetching keys ahead (present, absent, across growth and pruning) changes nothing")
+    func prefetchIsOnlyAHint() {
+        var plain = TopCounter<IPAddress>(limit: 64)
+        var hinted = TopCounter<IPAddress>(limit: 64)
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var keys: [IPAddress] = []
+        for _ in 0..<2000 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            keys.append(state % 3 == 0 ? .v6(high: state >> 40, low: state % 97) : .v4(UInt32(state % 300)))
+        }
+        for (index, key) in keys.enumerated() {
+            let bytes = UInt64(index % 17 + 1)
+            plain.add(key, bytes: bytes, packets: 1)
+            hinted.prefetchBucket(keys[(index + 8) % keys.count])
+            hinted.prefetchEntry(keys[(index + 4) % keys.count])
+            hinted.prefetchEntry(.v4(0xDEAD_BEEF))
+            hinted.add(key, bytes: bytes, packets: 1)
+        }
+        #expect(plain.isApproximate && hinted.isApproximate)
+        #expect(plain.count == hinted.count)
+        let expected = plain.top(64)
+        let got = hinted.top(64)
+        #expect(expected.map(\.key) == got.map(\.key))
+        #expect(expected.map(\.totals) == got.map(\.totals))
+    }
+
     @Test("Selection gives the value of each rank, as sorting does")
     func selection() {
         var state: UInt64 = 88_172_645_463_325_252
