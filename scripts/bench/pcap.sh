@@ -22,9 +22,11 @@ mkdir -p "$DIR"
 if [ -n "${NETMOND_BIN:-}" ]; then
     bin="$NETMOND_BIN"
 else
-    swift build -c release --product netmond --static-swift-stdlib \
+    # Its own scratch path: these flags would otherwise rebuild all of .build/release, which the
+    # other benchmarks share.
+    swift build -c release --product netmond --scratch-path .build/static --static-swift-stdlib \
         -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now
-    bin="$(swift build -c release --show-bin-path)/netmond"
+    bin="$(swift build -c release --scratch-path .build/static --show-bin-path)/netmond"
 fi
 if readelf -d "$bin" 2>/dev/null | grep -q 'libswiftCore\.so'; then
     runtime="Swift runtime linked dynamically, unlike the .deb's"
