@@ -19,7 +19,7 @@ public struct StorageConfiguration: Sendable, Equatable {
         batchSize: Int = 100_000,
         flushInterval: Duration = .seconds(1),
         busyTimeout: Duration = .seconds(5),
-        journalSizeLimit: Int = 64 * 1024 * 1024
+        journalSizeLimit: Int = 16 * 1024 * 1024
     ) {
         self.path = path
         self.queueCapacity = queueCapacity
