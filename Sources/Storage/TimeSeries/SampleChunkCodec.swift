@@ -104,7 +104,7 @@ public enum SampleChunkCodec {
         return chunk
     }
 
-    /// Decodes a chunk made by ``encode(timestamps:values:)``.
+    /// Decodes a chunk made by ``encode(timestamps:values:speed:)`` (or by the version 1 encoder).
     ///
     /// - Throws: ``SampleChunkError`` when the bytes are not a complete, consistent chunk.
     public static func decode(_ chunk: [UInt8]) throws(SampleChunkError) -> (timestamps: [Int64], values: [Double]) {
