@@ -26,8 +26,10 @@ for target in NetFlowV5 NetFlowV9 IPFIX SFlow CapturedPacket; do
     mkdir -p "$dir/corpus"
     sources=("${SOURCES[@]}")
     [ "$target" != CapturedPacket ] || sources=("${CAPTURE_SOURCES[@]}")
+    # -I: the flow table imports the CPcap shim (for its prefetch helper) through its module map.
     swiftc -O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name netmond \
-        -module-name "${target}Fuzz" "${sources[@]}" "$ROOT/Fuzz/${target}Fuzz.swift" -o "$dir/fuzzer"
+        -I "$ROOT/Sources/CPcap" -module-name "${target}Fuzz" "${sources[@]}" "$ROOT/Fuzz/${target}Fuzz.swift" \
+        -o "$dir/fuzzer"
     cp "$OUT"/seeds/"$target"/* "$dir/corpus/" 2>/dev/null || true
     echo "== $target: ${SECONDS_PER_TARGET}s"
     if ! (cd "$dir" && ./fuzzer -max_total_time="$SECONDS_PER_TARGET" -max_len=65535 -timeout=5 \
