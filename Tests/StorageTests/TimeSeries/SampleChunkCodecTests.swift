@@ -140,7 +140,7 @@ struct SampleChunkCodecTests {
     /// polls 0–40 ms late, the agent's uptime delta within ±10 ms of the poller's, and busy or
     /// quiet ports' octet deltas.
     static func polledRates(seed: UInt64, busy: Bool) -> (timestamps: [Int64], values: [Double]) {
-        var generator = SplitMixGenerator(state: seed)
+        var generator = SeededGenerator(seed: seed)
         var timestamps: [Int64] = []
         var values: [Double] = []
         for minute in 0..<1_440 {
@@ -192,7 +192,7 @@ struct SampleChunkCodecTests {
 
     @Test("quotient intervals far from the timestamps' delta, zero deltas and mixed gauges round-trip")
     func quotientEdges() throws {
-        var generator = SplitMixGenerator(state: 99)
+        var generator = SeededGenerator(seed: 99)
         var timestamps: [Int64] = []
         var values: [Double] = []
         var time: Int64 = 1_700_000_000_000
@@ -229,18 +229,5 @@ struct SampleChunkCodecTests {
         )
         let expected: [Double] = [0, 1234.5678, 1234.5678, 1234.75, -3.25e10, .nan]
         #expect(decoded.values.map(\.bitPattern) == expected.map(\.bitPattern))
-    }
-}
-
-/// SplitMix64, for reproducible test series.
-struct SplitMixGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
