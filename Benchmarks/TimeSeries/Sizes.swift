@@ -26,8 +26,16 @@ struct TimeSeriesBenchSizes {
             return TimeSeriesBenchSizes(
                 fileBytes: pageCount * pageSize,
                 chunkSamples: try Int.fetchOne(db, sql: "SELECT sum(count) FROM sample_chunks") ?? 0,
-                chunkPayload: try Int.fetchOne(db, sql: "SELECT sum(length(data)) FROM sample_chunks") ?? 0,
-                chunkPages: pages(["sample_chunks", "sample_chunks_by_last_ts"]),
+                chunkPayload: try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT (SELECT ifnull(sum(length(data)), 0) FROM sample_chunks)
+                             + (SELECT ifnull(sum(length(data)), 0) FROM sample_chunk_sets)
+                        """
+                ) ?? 0,
+                chunkPages: pages([
+                    "sample_chunks", "sample_chunks_by_last_ts", "sample_chunks_by_set", "sample_chunk_sets",
+                ]),
                 rawRows: try Int.fetchOne(db, sql: "SELECT count(*) FROM samples") ?? 0,
                 rawPages: pages(["samples", "samples_by_bucket_series_ts"]),
                 rollupRows: try Int.fetchOne(db, sql: "SELECT count(*) FROM rollups") ?? 0,
@@ -41,9 +49,15 @@ struct TimeSeriesBenchSizes {
         defer { try? queue.close() }
         return try queue.read { db in
             let list = seriesIDs.map(String.init).joined(separator: ",")
+            // A port's series share their sets: its chunks of its own plus every set it is in.
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT sum(length(data)), sum(count) FROM sample_chunks WHERE series_id IN (\(list))"
+                sql: """
+                    SELECT (SELECT ifnull(sum(length(data)), 0) FROM sample_chunks WHERE series_id IN (\(list)))
+                         + (SELECT ifnull(sum(length(data)), 0) FROM sample_chunk_sets WHERE id IN (
+                                SELECT set_id FROM sample_chunks WHERE series_id IN (\(list)))),
+                           (SELECT sum(count) FROM sample_chunks WHERE series_id IN (\(list)))
+                    """
             )
             let bytes: Int = row?[0] ?? 0
             let count: Int = row?[1] ?? 0

@@ -40,9 +40,9 @@ for target in NetFlowV5 NetFlowV9 IPFIX SFlow CapturedPacket; do
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$dir/fuzz.log" | tail -3 || true
     ls "$dir"/crash-* "$dir"/timeout-* "$dir"/oom-* 2>/dev/null || true
 done
-# The time-series chunk codec: standard library only, built from its three files.
+# The time-series chunk codecs: standard library only, built from their four files.
 CHUNK_SOURCES=("$ROOT"/Sources/Storage/TimeSeries/BitStream.swift "$ROOT"/Sources/Storage/TimeSeries/SampleChunkCodec.swift
-    "$ROOT"/Sources/Storage/TimeSeries/SampleChunkError.swift)
+    "$ROOT"/Sources/Storage/TimeSeries/SampleChunkSetCodec.swift "$ROOT"/Sources/Storage/TimeSeries/SampleChunkError.swift)
 dir="$OUT/SampleChunk"
 mkdir -p "$dir/corpus"
 swiftc -O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name netmond \

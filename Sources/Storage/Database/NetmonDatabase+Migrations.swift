@@ -2,7 +2,7 @@ internal import GRDB
 
 extension NetmonDatabase {
     /// The identifier of the newest migration, reported in logs.
-    static let currentSchemaVersion = "v8-packed-raw-flows"
+    static let currentSchemaVersion = "v9-chunk-sets"
 
     /// The width of the time buckets of the `samples` index (10 minutes, in milliseconds). It is
     /// written literally in the v1 index and must match it: queries repeat the expression.
@@ -19,6 +19,7 @@ extension NetmonDatabase {
         migrator.registerMigration("v6", migrate: Self.migrateV6)
         migrator.registerMigration("v7-saved-dashboards", migrate: Self.migrateV7)
         migrator.registerMigration("v8-packed-raw-flows", migrate: Self.migrateV8)
+        migrator.registerMigration("v9-chunk-sets", migrate: Self.migrateV9)
         return migrator
     }
 

@@ -70,7 +70,8 @@ public struct NetmonDatabase: Sendable {
         self.accountChanges = TableChangeCounter(tables: ["users", "organisations", "api_keys"])
         self.accountChanges.observe(pool)
         self.seriesChanges = TableChangeCounter(tables: [
-            "series", "samples", "series_latest", "rollups", "sample_chunks", "devices", "interfaces",
+            "series", "samples", "series_latest", "rollups", "sample_chunks", "sample_chunk_sets", "devices",
+            "interfaces",
         ])
         self.seriesChanges.observe(pool)
     }

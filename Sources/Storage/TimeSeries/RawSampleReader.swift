@@ -63,14 +63,14 @@ enum RawSampleReader {
         let chunks = try Row.fetchCursor(
             db,
             sql: """
-                SELECT data FROM sample_chunks
+                SELECT \(SampleChunkStore.chunkColumns) FROM sample_chunks
                 WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ?
                 ORDER BY first_ts
                 """,
             arguments: [seriesID, from - 86_400_000, to, from]
         )
         while let row = try chunks.next() {
-            let decoded = try SampleChunkCodec.decode(Array(row[0] as Data))
+            let decoded = try SampleChunkStore.samples(of: row, at: 0, db: db)
             for (timestamp, value) in zip(decoded.timestamps, decoded.values) where timestamp >= from && timestamp < to
             {
                 result.append(timestamp, value)

@@ -177,7 +177,7 @@ public enum SampleChunkCodec {
         (0b10, 2, 7, -63), (0b110, 3, 9, -255), (0b1110, 4, 12, -2047), (0b11110, 5, 32, -2_147_483_647),
     ]
 
-    private static func writeDeltaOfDelta(_ value: Int64, into bits: inout BitWriter) {
+    static func writeDeltaOfDelta(_ value: Int64, into bits: inout BitWriter) {
         if value == 0 {
             bits.write(bit: false)
             return
@@ -191,7 +191,7 @@ public enum SampleChunkCodec {
         bits.write(UInt64(bitPattern: value), bits: 64)
     }
 
-    private static func readDeltaOfDelta(_ bits: inout BitReader) throws(SampleChunkError) -> Int64 {
+    static func readDeltaOfDelta(_ bits: inout BitReader) throws(SampleChunkError) -> Int64 {
         for tier in Self.tiers.indices {
             guard try bits.readBit() else {
                 return tier == 0 ? 0 : try Self.readTier(tier - 1, &bits)
@@ -209,7 +209,7 @@ public enum SampleChunkCodec {
     // MARK: Values
 
     /// Writes a non-zero XOR after its `10`: `0` + bits in the current window, or `1` + a new one.
-    private static func writeXOR(
+    static func writeXOR(
         _ xor: UInt64,
         window: inout (leading: Int, meaningful: Int)?,
         into bits: inout BitWriter
@@ -233,7 +233,7 @@ public enum SampleChunkCodec {
 
     /// Reads an XOR: in version 1 from its first bit (`0` = equal), in version 2 after its `10`
     /// (`afterPrefix`).
-    private static func readXOR(
+    static func readXOR(
         _ bits: inout BitReader,
         window: inout (leading: Int, meaningful: Int)?,
         afterPrefix: Bool = false
@@ -270,7 +270,13 @@ public enum SampleChunkCodec {
         @inline(__always)
         func value(of quotient: Quotient) -> Double {
             let rate = Double(quotient.n) / (Double(quotient.t) / 100)
-            return self.speed == 0 ? rate : rate * 8 / Double(self.speed) * 100
+            return self.speed == 0 ? rate : self.utilization(ofRate: rate)
+        }
+
+        /// The utilization in percent of a rate in B/s on this link, as `InterfaceSpeed` computes it.
+        @inline(__always)
+        func utilization(ofRate rate: Double) -> Double {
+            rate * 8 / Double(self.speed) * 100
         }
 
         /// The counter delta over `t` centiseconds nearest to giving `value`.
@@ -336,7 +342,7 @@ public enum SampleChunkCodec {
         }
     }
 
-    private static func writeQuotient(
+    static func writeQuotient(
         _ quotient: Quotient,
         timestampDelta: Int64,
         length previousLength: inout Int,
@@ -369,7 +375,7 @@ public enum SampleChunkCodec {
         }
     }
 
-    private static func readQuotient(
+    static func readQuotient(
         _ bits: inout BitReader,
         timestampDelta: Int64,
         length previousLength: inout Int,
@@ -411,7 +417,7 @@ public enum SampleChunkCodec {
 
     // MARK: Varints
 
-    private static func varint(_ value: UInt64) -> [UInt8] {
+    static func varint(_ value: UInt64) -> [UInt8] {
         var value = value
         var bytes: [UInt8] = []
         repeat {
@@ -423,7 +429,7 @@ public enum SampleChunkCodec {
         return bytes
     }
 
-    private static func readVarint(_ bytes: [UInt8], offset: inout Int) throws(SampleChunkError) -> UInt64 {
+    static func readVarint(_ bytes: [UInt8], offset: inout Int) throws(SampleChunkError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {

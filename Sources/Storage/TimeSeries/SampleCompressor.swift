@@ -1,7 +1,8 @@
 import Foundation
 internal import GRDB
 
-/// Packs old raw samples into compressed chunks (``SampleChunkCodec``), one per series and UTC day.
+/// Packs old raw samples into compressed chunks, per UTC day: a set per interface or device
+/// (``SampleChunkSetCodec``), or a chunk of one series (``SampleChunkCodec``).
 ///
 /// A day is packed once it ended `compressAfter` ago and is behind the daily rollup watermark (so
 /// rollups always find their raw samples in `samples`). Per group of series, reading the day's
@@ -58,11 +59,33 @@ public struct SampleCompressor: Sendable {
         return packed
     }
 
-    /// Moves the samples of `seriesRange` in `[from, to)` from `samples` into chunks.
+    /// Moves the samples of `seriesRange` in `[from, to)` from `samples` into chunks: one set per
+    /// interface or device (``SampleChunkGroup``), a chunk of its own for a series alone in its
+    /// group or that already has a chunk in the span (merged with it).
     static func pack(from: Int64, to: Int64, seriesRange: ClosedRange<Int64>, db: Database) throws -> Int {
         let raw = try RawSampleReader.allSeries(from: from, to: to, seriesRange: seriesRange, db: db)
+        let alreadyPacked = try Set(
+            Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT series_id FROM sample_chunks
+                    WHERE series_id BETWEEN ? AND ? AND first_ts >= ? AND first_ts < ?
+                    """,
+                arguments: [seriesRange.lowerBound, seriesRange.upperBound, from, to]
+            )
+        )
+        let info = try SampleChunkGroup.info(seriesRange: seriesRange, db: db)
         var packed = 0
-        for (seriesID, series) in raw where !series.timestamps.isEmpty {
+        for group in SampleChunkGroup.groups(raw.filter { !alreadyPacked.contains($0.key) }, info: info) {
+            if group.count > 1 {
+                try SampleChunkStore.insertSet(group, db: db)
+            } else if let member = group.first {
+                try SampleChunkStore.insert(seriesID: member.seriesID, member.series, speed: member.speed, db: db)
+            }
+            packed += group.reduce(0) { $0 + $1.series.timestamps.count }
+        }
+        for seriesID in alreadyPacked {
+            guard let series = raw[seriesID], !series.timestamps.isEmpty else { continue }
             try Self.writeChunk(seriesID: seriesID, series, from: from, to: to, db: db)
             packed += series.timestamps.count
         }
@@ -78,23 +101,23 @@ public struct SampleCompressor: Sendable {
         return packed
     }
 
-    /// Stores `series` (samples within `[from, to)`) as the chunk of that span, merging any chunk the
-    /// series already has there.
+    /// Stores `series` (samples within `[from, to)`) as the chunk of that span, merged with the
+    /// chunks the series already has there, as a chunk of its own.
     static func writeChunk(seriesID: Int64, _ series: RawSeries, from: Int64, to: Int64, db: Database) throws {
         var merged = series
         let existing = try Row.fetchAll(
             db,
-            sql: "SELECT first_ts, data FROM sample_chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ?",
+            sql: """
+                SELECT first_ts, \(SampleChunkStore.chunkColumns) FROM sample_chunks
+                WHERE series_id = ? AND first_ts >= ? AND first_ts < ?
+                """,
             arguments: [seriesID, from, to]
         )
         for row in existing {
-            let decoded = try SampleChunkCodec.decode(Array(row[1] as Data))
+            let decoded = try SampleChunkStore.samples(of: row, at: 1, db: db)
             merged.timestamps.append(contentsOf: decoded.timestamps)
             merged.values.append(contentsOf: decoded.values)
-            try db.execute(
-                sql: "DELETE FROM sample_chunks WHERE series_id = ? AND first_ts = ?",
-                arguments: [seriesID, row[0] as Int64]
-            )
+            try SampleChunkStore.delete(seriesID: seriesID, firstTimestamp: row[0], setID: row[2], db: db)
         }
         if !existing.isEmpty {
             merged.sortByTime()
@@ -102,17 +125,13 @@ public struct SampleCompressor: Sendable {
         try Self.insertChunk(seriesID: seriesID, merged, db: db)
     }
 
-    /// Inserts one chunk of `series` (non-empty, in time order).
+    /// Inserts one chunk of its own of `series` (non-empty, in time order).
     static func insertChunk(seriesID: Int64, _ series: RawSeries, db: Database) throws {
-        guard let first = series.timestamps.first, let last = series.timestamps.last else { return }
-        let data = try SampleChunkCodec.encode(
-            timestamps: series.timestamps,
-            values: series.values,
-            speed: try Self.utilizationSpeed(seriesID: seriesID, db: db)
-        )
-        try db.execute(
-            sql: "INSERT INTO sample_chunks (series_id, first_ts, last_ts, count, data) VALUES (?, ?, ?, ?, ?)",
-            arguments: [seriesID, first, last, series.timestamps.count, Data(data)]
+        try SampleChunkStore.insert(
+            seriesID: seriesID,
+            series,
+            speed: try Self.utilizationSpeed(seriesID: seriesID, db: db),
+            db: db
         )
     }
 

@@ -20,7 +20,7 @@ public struct TimeSeriesRetentionResult: Sendable, Hashable {
 /// Applies the retention of each resolution and the optional disk budget.
 ///
 /// Raw samples older than `raw_retention` go (rows of `samples`, whole chunks, and the old part of
-/// a chunk that straddles the cutoff, re-encoded), then rollup rows older than their level's
+/// a chunk that straddles the cutoff, re-encoded on its own), then rollup rows older than their level's
 /// retention. Deletes run in transactions of at most ``rowsPerTransaction`` rows so the WAL stays
 /// bounded and the sample writer interleaves. With a disk budget, while the pages in use exceed
 /// it, the oldest UTC day of raw samples is deleted early (only days already rolled up), with a
@@ -89,16 +89,13 @@ public struct TimeSeriesRetention: Sendable {
             let removed = try await self.database.pool.write { db -> Int? in
                 let rows = try Row.fetchAll(
                     db,
-                    sql: "SELECT series_id, first_ts, count FROM sample_chunks WHERE last_ts < ? LIMIT ?",
+                    sql: "SELECT series_id, first_ts, count, set_id FROM sample_chunks WHERE last_ts < ? LIMIT ?",
                     arguments: [cutoff, max(1, self.rowsPerTransaction / 100)]
                 )
                 guard !rows.isEmpty else { return nil }
                 var samples = 0
                 for row in rows {
-                    try db.execute(
-                        sql: "DELETE FROM sample_chunks WHERE series_id = ? AND first_ts = ?",
-                        arguments: [row[0] as Int64, row[1] as Int64]
-                    )
+                    try SampleChunkStore.delete(seriesID: row[0], firstTimestamp: row[1], setID: row[3], db: db)
                     samples += row[2] as Int
                 }
                 return samples
@@ -106,26 +103,26 @@ public struct TimeSeriesRetention: Sendable {
             guard let removed else { break }
             deleted += removed
         }
-        // Chunks that straddle the cutoff keep their newer part.
+        // Chunks that straddle the cutoff keep their newer part, as chunks of their own.
         deleted += try await self.database.pool.write { db in
             var trimmed = 0
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT series_id, first_ts, data FROM sample_chunks WHERE first_ts < ? AND last_ts >= ?",
+                sql: """
+                    SELECT series_id, first_ts, \(SampleChunkStore.chunkColumns) FROM sample_chunks
+                    WHERE first_ts < ? AND last_ts >= ?
+                    """,
                 arguments: [cutoff, cutoff]
             )
             for row in rows {
                 let seriesID: Int64 = row[0]
-                let decoded = try SampleChunkCodec.decode(Array(row[2] as Data))
+                let decoded = try SampleChunkStore.samples(of: row, at: 2, db: db)
                 var kept = RawSeries()
                 for (timestamp, value) in zip(decoded.timestamps, decoded.values) where timestamp >= cutoff {
                     kept.append(timestamp, value)
                 }
                 trimmed += decoded.timestamps.count - kept.timestamps.count
-                try db.execute(
-                    sql: "DELETE FROM sample_chunks WHERE series_id = ? AND first_ts = ?",
-                    arguments: [seriesID, row[1] as Int64]
-                )
+                try SampleChunkStore.delete(seriesID: seriesID, firstTimestamp: row[1], setID: row[3], db: db)
                 try SampleCompressor.insertChunk(seriesID: seriesID, kept, db: db)
             }
             try db.execute(
