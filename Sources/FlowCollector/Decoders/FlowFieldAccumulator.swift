@@ -2,13 +2,14 @@
 import NetmonCore
 #endif
 
-/// Collects the fields of one NetFlow v9 / IPFIX data record and turns them into a ``FlowRecord``.
+/// Collects the fields of one NetFlow v9 / IPFIX data record into a ``FlowRecord``.
 ///
 /// Fields arrive in template order, and some depend on others (uptime times on
-/// systemInitTimeMilliseconds, ICMP type and code on each other), so values are gathered first and
-/// combined in ``finish(exportTime:systemUptime:systemInitTime:)``.
+/// systemInitTimeMilliseconds, ICMP type and code on each other): fields that map to the record
+/// go straight into it, the others are gathered here and combined in
+/// ``finish(_:exportTime:systemUptime:systemInitTime:)``. The record is passed in rather than held,
+/// so a data set's records are decoded in place in their array (no copy of a record per record).
 package struct FlowFieldAccumulator {
-    package var record: FlowRecord
     package var firstUptime: UInt32?
     package var lastUptime: UInt32?
     package var firstTime: Int64?
@@ -28,17 +29,16 @@ package struct FlowFieldAccumulator {
     private var icmpType: UInt8?
     private var icmpCode: UInt8?
 
-    /// Starts a record of `origin` from `exporter`.
-    package init(origin: FlowOrigin, exporter: IPAddress, observationDomain: UInt32) {
-        self.record = FlowRecord(origin: origin, exporter: exporter, observationDomain: observationDomain)
-    }
+    /// Starts with no fields seen.
+    package init() {}
 
-    /// Reads one field's value (`length` bytes, already bounds-checked) and remembers what it means.
+    /// Reads one field's value (`length` bytes, already bounds-checked) into `record` or remembers it.
     package mutating func apply(
         elementID: UInt16,
         enterpriseNumber: UInt32,
         reader: inout ByteReader,
-        length: Int
+        length: Int,
+        to record: inout FlowRecord
     ) throws(FlowDecodingError) {
         guard enterpriseNumber == 0 else {
             try reader.skip(length)
@@ -47,26 +47,26 @@ package struct FlowFieldAccumulator {
         typealias IE = InformationElement
         switch elementID {
         case IE.sourceIPv4Address where length == 4:
-            self.record.sourceAddress = try reader.readIPv4()
+            record.sourceAddress = try reader.readIPv4()
         case IE.destinationIPv4Address where length == 4:
-            self.record.destinationAddress = try reader.readIPv4()
+            record.destinationAddress = try reader.readIPv4()
         case IE.sourceIPv6Address where length == 16:
-            self.record.sourceAddress = try reader.readIPv6()
+            record.sourceAddress = try reader.readIPv6()
         case IE.destinationIPv6Address where length == 16:
-            self.record.destinationAddress = try reader.readIPv6()
+            record.destinationAddress = try reader.readIPv6()
         case IE.ipNextHopIPv4Address where length == 4:
-            self.record.nextHop = try reader.readIPv4()
+            record.nextHop = try reader.readIPv4()
         case IE.ipNextHopIPv6Address where length == 16:
-            self.record.nextHop = try reader.readIPv6()
+            record.nextHop = try reader.readIPv6()
         case _ where length > 8 || length == 0:
             try reader.skip(length)
         default:
             let value = try reader.readUnsigned(length: length)
-            self.applyInteger(elementID: elementID, value: value)
+            self.applyInteger(elementID: elementID, value: value, to: &record)
         }
     }
 
-    private mutating func applyInteger(elementID: UInt16, value: UInt64) {
+    private mutating func applyInteger(elementID: UInt16, value: UInt64, to record: inout FlowRecord) {
         typealias IE = InformationElement
         switch elementID {
         case IE.octetDeltaCount: self.deltaBytes = value
@@ -75,15 +75,15 @@ package struct FlowFieldAccumulator {
         case IE.packetTotalCount: self.totalPackets = value
         case IE.postOctetDeltaCount: self.postBytes = value
         case IE.postPacketDeltaCount: self.postPackets = value
-        case IE.protocolIdentifier: self.record.ipProtocol = UInt8(truncatingIfNeeded: value)
-        case IE.ipClassOfService: self.record.tos = UInt8(truncatingIfNeeded: value)
-        case IE.tcpControlBits: self.record.tcpFlags = UInt8(truncatingIfNeeded: value)
-        case IE.sourceTransportPort: self.record.sourcePort = UInt16(truncatingIfNeeded: value)
-        case IE.destinationTransportPort: self.record.destinationPort = UInt16(truncatingIfNeeded: value)
-        case IE.ingressInterface: self.record.inputInterface = UInt32(truncatingIfNeeded: value)
-        case IE.egressInterface: self.record.outputInterface = UInt32(truncatingIfNeeded: value)
-        case IE.bgpSourceAsNumber: self.record.sourceAS = UInt32(truncatingIfNeeded: value)
-        case IE.bgpDestinationAsNumber: self.record.destinationAS = UInt32(truncatingIfNeeded: value)
+        case IE.protocolIdentifier: record.ipProtocol = UInt8(truncatingIfNeeded: value)
+        case IE.ipClassOfService: record.tos = UInt8(truncatingIfNeeded: value)
+        case IE.tcpControlBits: record.tcpFlags = UInt8(truncatingIfNeeded: value)
+        case IE.sourceTransportPort: record.sourcePort = UInt16(truncatingIfNeeded: value)
+        case IE.destinationTransportPort: record.destinationPort = UInt16(truncatingIfNeeded: value)
+        case IE.ingressInterface: record.inputInterface = UInt32(truncatingIfNeeded: value)
+        case IE.egressInterface: record.outputInterface = UInt32(truncatingIfNeeded: value)
+        case IE.bgpSourceAsNumber: record.sourceAS = UInt32(truncatingIfNeeded: value)
+        case IE.bgpDestinationAsNumber: record.destinationAS = UInt32(truncatingIfNeeded: value)
         case IE.flowStartSysUpTime: self.firstUptime = UInt32(truncatingIfNeeded: value)
         case IE.flowEndSysUpTime: self.lastUptime = UInt32(truncatingIfNeeded: value)
         case IE.flowStartSeconds: self.firstTime = Int64(truncatingIfNeeded: value &* 1000)
@@ -100,9 +100,9 @@ package struct FlowFieldAccumulator {
         case IE.samplingPacketInterval: self.packetInterval = value
         case IE.samplingPacketSpace: self.packetSpace = value
         case IE.samplerId, IE.selectorId: self.samplerID = value
-        case IE.vlanId, IE.dot1qVlanId: self.record.vlan = UInt16(truncatingIfNeeded: value & 0xFFF)
-        case IE.ipVersion: self.record.ipVersion = UInt8(truncatingIfNeeded: value)
-        case IE.flowDirection: self.record.direction = value == 0 ? .ingress : (value == 1 ? .egress : nil)
+        case IE.vlanId, IE.dot1qVlanId: record.vlan = UInt16(truncatingIfNeeded: value & 0xFFF)
+        case IE.ipVersion: record.ipVersion = UInt8(truncatingIfNeeded: value)
+        case IE.flowDirection: record.direction = value == 0 ? .ingress : (value == 1 ? .egress : nil)
         default: break
         }
     }
@@ -127,31 +127,28 @@ package struct FlowFieldAccumulator {
         return nil
     }
 
-    /// Whether the record carried any flow addresses (options records usually do not).
-    package var hasFlowKey: Bool { self.record.ipVersion != 0 || self.deltaBytes != nil || self.totalBytes != nil }
-
-    /// Completes ``record`` from the gathered fields. Uptime times use `systemUptime` and
+    /// Completes `record` from the gathered fields. Uptime times use `systemUptime` and
     /// `exportTime` (NetFlow v9) or the exporter's `systemInitTime` (IPFIX); records without times
     /// get the export time.
-    package mutating func finish(exportTime: Int64, systemUptime: UInt32?, systemInitTime: Int64?) {
-        self.record.bytes = self.deltaBytes ?? self.totalBytes ?? self.postBytes ?? 0
-        self.record.packets = self.deltaPackets ?? self.totalPackets ?? self.postPackets ?? 0
-        self.record.firstSwitched = self.time(
+    package func finish(_ record: inout FlowRecord, exportTime: Int64, systemUptime: UInt32?, systemInitTime: Int64?) {
+        record.bytes = self.deltaBytes ?? self.totalBytes ?? self.postBytes ?? 0
+        record.packets = self.deltaPackets ?? self.totalPackets ?? self.postPackets ?? 0
+        record.firstSwitched = self.time(
             self.firstTime,
             self.firstUptime,
             exportTime,
             systemUptime,
             systemInitTime
         )
-        self.record.lastSwitched = self.time(self.lastTime, self.lastUptime, exportTime, systemUptime, systemInitTime)
-        if let typeCode = self.icmpTypeCode, self.record.destinationPort == 0 {
-            self.record.destinationPort = typeCode
-        } else if self.icmpType != nil || self.icmpCode != nil, self.record.destinationPort == 0 {
-            self.record.destinationPort = UInt16(self.icmpType ?? 0) << 8 | UInt16(self.icmpCode ?? 0)
+        record.lastSwitched = self.time(self.lastTime, self.lastUptime, exportTime, systemUptime, systemInitTime)
+        if let typeCode = self.icmpTypeCode, record.destinationPort == 0 {
+            record.destinationPort = typeCode
+        } else if self.icmpType != nil || self.icmpCode != nil, record.destinationPort == 0 {
+            record.destinationPort = UInt16(self.icmpType ?? 0) << 8 | UInt16(self.icmpCode ?? 0)
         }
-        if self.record.ipVersion == 0 || self.record.ipVersion != self.record.sourceAddress.version {
-            if self.record.sourceAddress != .zeroV4 || self.record.destinationAddress != .zeroV4 {
-                self.record.ipVersion = self.record.sourceAddress.version
+        if record.ipVersion == 0 || record.ipVersion != record.sourceAddress.version {
+            if record.sourceAddress != .zeroV4 || record.destinationAddress != .zeroV4 {
+                record.ipVersion = record.sourceAddress.version
             }
         }
     }

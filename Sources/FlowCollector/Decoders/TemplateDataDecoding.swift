@@ -44,16 +44,18 @@ package enum TemplateDataDecoding {
         }
         let minimum = template.minimumRecordLength
         guard minimum > 0 else { throw .invalidTemplate(offset: set.offset, templateID: templateID) }
+        let blank = FlowRecord(
+            origin: context.origin,
+            exporter: context.exporter,
+            observationDomain: context.observationDomain
+        )
         if template.isOptions {
             // Whatever is left that is shorter than one record is padding (RFC 3954 5.3, RFC 7011 3.3.1).
             while set.remaining >= minimum {
-                var record = FlowFieldAccumulator(
-                    origin: context.origin,
-                    exporter: context.exporter,
-                    observationDomain: context.observationDomain
-                )
-                try self.readFields(&set, template: template, context: context, into: &record)
-                self.applyOptions(record, context: context, templates: &templates)
+                var fields = FlowFieldAccumulator()
+                var record = blank
+                try self.readFields(&set, template: template, context: context, into: &fields, record: &record)
+                self.applyOptions(fields, context: context, templates: &templates)
                 datagram.stats.optionsRecords += 1
             }
             return
@@ -61,29 +63,43 @@ package enum TemplateDataDecoding {
         // The exporter's clock and sampling tables cannot change within a data set: look them up
         // once per set (and per sampler id), not once per record.
         var exporterState = ExporterLookups(context: context, templates: templates)
-        datagram.records.reserveCapacity(datagram.records.count + set.remaining / minimum)
-        // One accumulator, reset from a blank copy per record, finished in place: a FlowRecord is
-        // large, and building, returning and copying a fresh one per record showed in profiles.
-        let blank = FlowFieldAccumulator(
-            origin: context.origin,
-            exporter: context.exporter,
-            observationDomain: context.observationDomain
-        )
-        var fields = blank
-        while set.remaining >= minimum {
-            fields = blank
-            try self.readFields(&set, template: template, context: context, into: &fields)
-            self.finishFlow(&fields, context: context, lookups: &exporterState)
-            datagram.records.append(fields.record)
-            datagram.stats.dataRecords += 1
+        // Records are decoded in place: the set has room for at most `room` of them, appended blank
+        // and filled one by one; the unfilled tail (variable-length fields, padding, an error) is
+        // removed. A FlowRecord is large, and building then copying one per record showed in profiles.
+        let first = datagram.records.count
+        let room = set.remaining / minimum
+        datagram.records.append(contentsOf: repeatElement(blank, count: room))
+        var filled = 0
+        let outcome: Result<Void, FlowDecodingError> = datagram.records.withUnsafeMutableBufferPointer { records in
+            while set.remaining >= minimum && filled < room {
+                var fields = FlowFieldAccumulator()
+                do throws(FlowDecodingError) {
+                    try self.readFields(
+                        &set,
+                        template: template,
+                        context: context,
+                        into: &fields,
+                        record: &records[first + filled]
+                    )
+                } catch {
+                    return .failure(error)
+                }
+                self.finishFlow(&records[first + filled], fields, context: context, lookups: &exporterState)
+                filled += 1
+            }
+            return .success(())
         }
+        datagram.records.removeLast(room - filled)
+        datagram.stats.dataRecords += filled
+        try outcome.get()
     }
 
     private static func readFields(
         _ set: inout ByteReader,
         template: FlowTemplate,
         context: TemplateDecodingContext,
-        into fields: inout FlowFieldAccumulator
+        into fields: inout FlowFieldAccumulator,
+        record: inout FlowRecord
     ) throws(FlowDecodingError) {
         for (index, field) in template.fields.enumerated() {
             var length = Int(field.length)
@@ -100,7 +116,8 @@ package enum TemplateDataDecoding {
                 elementID: field.elementID,
                 enterpriseNumber: field.enterpriseNumber,
                 reader: &set,
-                length: length
+                length: length,
+                to: &record
             )
         }
     }
@@ -129,21 +146,23 @@ package enum TemplateDataDecoding {
     }
 
     private static func finishFlow(
-        _ fields: inout FlowFieldAccumulator,
+        _ record: inout FlowRecord,
+        _ fields: FlowFieldAccumulator,
         context: TemplateDecodingContext,
         lookups: inout ExporterLookups
     ) {
         fields.finish(
+            &record,
             exportTime: context.exportTime,
             systemUptime: context.systemUptime,
             systemInitTime: lookups.systemInitTime
         )
         if let rate = fields.announcedSamplingRate {
-            fields.record.samplingRate = rate
-            fields.record.samplingSource = .flowRecord
+            record.samplingRate = rate
+            record.samplingSource = .flowRecord
         } else if let rate = lookups.samplingRate(samplerID: fields.samplerID) {
-            fields.record.samplingRate = rate
-            fields.record.samplingSource = .optionsData
+            record.samplingRate = rate
+            record.samplingSource = .optionsData
         }
     }
 
