@@ -94,8 +94,13 @@ public enum SampleChunkCodec {
         var payload = Self.varint(UInt64(timestamps.count))
         payload.append(contentsOf: Self.varint(speed))
         payload.append(contentsOf: bits.bytes)
+        return Self.frame(payload, version: Self.version)
+    }
+
+    /// `payload` behind the magic, `version` and its CRC-32 (big-endian): every chunk's frame.
+    static func frame(_ payload: [UInt8], version: UInt8) -> [UInt8] {
         let checksum = CRC32.checksum(payload)
-        var chunk: [UInt8] = [Self.magic, Self.version]
+        var chunk: [UInt8] = [Self.magic, version]
         chunk.reserveCapacity(6 + payload.count)
         for shift in stride(from: 24, through: 0, by: -8) {
             chunk.append(UInt8(truncatingIfNeeded: checksum >> UInt32(shift)))
@@ -104,21 +109,30 @@ public enum SampleChunkCodec {
         return chunk
     }
 
-    /// Decodes a chunk made by ``encode(timestamps:values:speed:)`` (or by the version 1 encoder).
-    ///
-    /// - Throws: ``SampleChunkError`` when the bytes are not a complete, consistent chunk.
-    public static func decode(_ chunk: [UInt8]) throws(SampleChunkError) -> (timestamps: [Int64], values: [Double]) {
+    /// Checks a chunk's frame (magic, a version `accepts`, checksum) and returns its version; the
+    /// payload starts at offset 6.
+    static func checkFrame(
+        _ chunk: [UInt8],
+        accepts: (UInt8) -> Bool
+    ) throws(SampleChunkError) -> UInt8 {
         guard chunk.count >= 2 else { throw .truncated }
-        guard chunk[0] == Self.magic, chunk[1] == 1 || chunk[1] == Self.version else {
+        guard chunk[0] == Self.magic, accepts(chunk[1]) else {
             throw .unsupportedFormat(magic: chunk[0], version: chunk[1])
         }
-        let hasQuotients = chunk[1] >= 2
         guard chunk.count >= 7 else { throw .truncated }
         var stored: UInt32 = 0
         for index in 2..<6 {
             stored = stored << 8 | UInt32(chunk[index])
         }
         guard CRC32.checksum(chunk[6...]) == stored else { throw .checksumMismatch }
+        return chunk[1]
+    }
+
+    /// Decodes a chunk made by ``encode(timestamps:values:speed:)`` (or by the version 1 encoder).
+    ///
+    /// - Throws: ``SampleChunkError`` when the bytes are not a complete, consistent chunk.
+    public static func decode(_ chunk: [UInt8]) throws(SampleChunkError) -> (timestamps: [Int64], values: [Double]) {
+        let hasQuotients = try Self.checkFrame(chunk) { $0 == 1 || $0 == Self.version } >= 2
         var offset = 6
         let count = try Self.readVarint(chunk, offset: &offset)
         guard count <= UInt64(Self.maximumCount) else { throw .corrupt("count \(count)") }

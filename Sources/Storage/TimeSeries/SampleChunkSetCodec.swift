@@ -86,14 +86,7 @@ public enum SampleChunkSetCodec {
             )
         }
         header.append(contentsOf: bits.bytes)
-        let checksum = CRC32.checksum(header)
-        var chunk: [UInt8] = [SampleChunkCodec.magic, Self.version]
-        chunk.reserveCapacity(6 + header.count)
-        for shift in stride(from: 24, through: 0, by: -8) {
-            chunk.append(UInt8(truncatingIfNeeded: checksum >> UInt32(shift)))
-        }
-        chunk.append(contentsOf: header)
-        return chunk
+        return SampleChunkCodec.frame(header, version: Self.version)
     }
 
     /// Decodes member `index` of a set made by ``encode(_:)``.
@@ -201,16 +194,7 @@ public enum SampleChunkSetCodec {
 
     /// Decodes members `0...last` (all when nil).
     private static func decodeMembers(_ chunk: [UInt8], through last: Int?) throws(SampleChunkError) -> [Member] {
-        guard chunk.count >= 2 else { throw .truncated }
-        guard chunk[0] == SampleChunkCodec.magic, chunk[1] == Self.version else {
-            throw .unsupportedFormat(magic: chunk[0], version: chunk[1])
-        }
-        guard chunk.count >= 7 else { throw .truncated }
-        var stored: UInt32 = 0
-        for index in 2..<6 {
-            stored = stored << 8 | UInt32(chunk[index])
-        }
-        guard CRC32.checksum(chunk[6...]) == stored else { throw .checksumMismatch }
+        _ = try SampleChunkCodec.checkFrame(chunk) { $0 == Self.version }
         var offset = 6
         let memberCount = try SampleChunkCodec.readVarint(chunk, offset: &offset)
         guard memberCount <= UInt64(Self.maximumMembers) else { throw .corrupt("\(memberCount) members") }
