@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
+        // glibc's malloc.h (mallopt); part of libc6-dev.
+        .systemLibrary(name: "CMalloc"),
 
         // MARK: Modules
         .target(
@@ -133,6 +135,7 @@ let package = Package(
         .executableTarget(
             name: "netmond",
             dependencies: [
+                "CMalloc",
                 "NetmonCore",
                 "Storage",
                 "SNMPPoller",

@@ -29,6 +29,7 @@ struct Daemon {
         let startedAt = ContinuousClock.now
         NetSNMPLibrary.initialize()
         ProcessLimits.raiseOpenFileLimit(logger: self.logger)
+        ProcessLimits.tuneMalloc(logger: self.logger)
         self.registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "netmond",
