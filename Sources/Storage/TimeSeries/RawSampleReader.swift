@@ -127,11 +127,46 @@ enum RawSampleReader {
         return result
     }
 
-    /// The ids of every series with samples (from `series_latest`), in groups of at most `size` consecutive ids.
+    /// The ids of every series with samples (from `series_latest`), in ranges of consecutive ids of
+    /// about `size` series (see ``ranges(of:size:)``).
     static func seriesRanges(size: Int, db: Database) throws -> [ClosedRange<Int64>] {
-        let ids = try Int64.fetchAll(db, sql: "SELECT series_id FROM series_latest ORDER BY series_id")
-        return stride(from: 0, to: ids.count, by: max(1, size)).map { start in
-            ids[start]...ids[min(ids.count, start + size) - 1]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.series_id, s.device_id, s.interface_id
+                FROM series_latest l LEFT JOIN series s ON s.id = l.series_id
+                ORDER BY l.series_id
+                """
+        )
+        return Self.ranges(of: rows.map { ($0[0], SeriesOwner(device: $0[1], interface: $0[2])) }, size: size)
+    }
+
+    /// The device and interface a series belongs to (nil for a device-level series, or both nil for
+    /// a series no longer in `series`).
+    struct SeriesOwner: Hashable {
+        var device: Int64?
+        var interface: Int64?
+    }
+
+    /// Cuts `series` (in id order) into ranges of at least `size` series that end where the owner
+    /// changes, so an interface's series are compressed in one transaction and one chunk set; a
+    /// range is cut anyway at `4 × size` series.
+    static func ranges(of series: [(id: Int64, owner: SeriesOwner)], size: Int) -> [ClosedRange<Int64>] {
+        let size = max(1, size)
+        var ranges: [ClosedRange<Int64>] = []
+        var start: (id: Int64, index: Int)? = nil
+        for (index, entry) in series.enumerated() {
+            if let first = start, index - first.index >= size,
+                entry.owner != series[index - 1].owner || index - first.index >= 4 * size
+            {
+                ranges.append(first.id...series[index - 1].id)
+                start = nil
+            }
+            if start == nil { start = (entry.id, index) }
         }
+        if let first = start, let last = series.last {
+            ranges.append(first.id...last.id)
+        }
+        return ranges
     }
 }
