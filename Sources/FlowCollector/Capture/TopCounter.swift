@@ -42,6 +42,8 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     /// A key and its totals side by side: one cache line per lookup, not two.
     private struct Entry: Sendable {
         var key: Key
+        /// ``hash(of:)`` of the key: compared before the key, and reused when the index is rebuilt.
+        var hash: UInt64
         var totals: Totals
     }
 
@@ -63,13 +65,26 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     public var count: Int { self.entries.count }
 
     /// Adds one flow of `key`.
+    @inline(__always)
     public mutating func add(_ key: Key, bytes: UInt64, packets: UInt64) {
+        self.add(key, hash: self.hash(of: key), bytes: bytes, packets: packets)
+    }
+
+    /// The hash this counter files `key` under (its seed mixed in): computed once by a caller that
+    /// prefetches, and handed to ``add(_:hash:bytes:packets:)`` and the prefetch calls.
+    @inline(__always)
+    public func hash(of key: Key) -> UInt64 {
+        key.topCounterHash(seed: self.seed)
+    }
+
+    /// ``add(_:bytes:packets:)`` with `hash` = ``hash(of:)`` of `key` already computed.
+    public mutating func add(_ key: Key, hash: UInt64, bytes: UInt64, packets: UInt64) {
         let mask = self.index.count - 1
-        var bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & mask
+        var bucket = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(self.index[bucket])
             if entry == 0 { break }
-            if self.entries[entry - 1].key == key {
+            if self.entries[entry - 1].hash == hash && self.entries[entry - 1].key == key {
                 self.entries[entry - 1].totals.bytes &+= bytes
                 self.entries[entry - 1].totals.packets &+= packets
                 self.entries[entry - 1].totals.flows &+= 1
@@ -77,7 +92,7 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
             }
             bucket = (bucket + 1) & mask
         }
-        self.entries.append(Entry(key: key, totals: Totals(bytes: bytes, packets: packets, flows: 1)))
+        self.entries.append(Entry(key: key, hash: hash, totals: Totals(bytes: bytes, packets: packets, flows: 1)))
         self.index[bucket] = UInt32(self.entries.count)
         if self.entries.count > self.limit {
             self.prune()
@@ -86,20 +101,21 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         }
     }
 
-    /// Asks the cache for the index bucket where `key`'s lookup starts. A hint, changing nothing:
-    /// a caller that knows its next keys calls it some keys ahead of ``add(_:bytes:packets:)``, so
-    /// that the lookups' cache misses overlap instead of following one another.
+    /// Asks the cache for the index bucket where the lookup of the key with `hash` (``hash(of:)``)
+    /// starts. A hint, changing nothing: a caller that knows its next keys calls it some keys ahead
+    /// of ``add(_:hash:bytes:packets:)``, so that the lookups' cache misses overlap instead of
+    /// following one another.
     @inline(__always)
-    public func prefetchBucket(_ key: Key) {
-        let bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & (self.index.count - 1)
+    public func prefetchBucket(hash: UInt64) {
+        let bucket = Int(truncatingIfNeeded: hash) & (self.index.count - 1)
         self.index.withUnsafeBufferPointer { netmond_prefetch($0.baseAddress.unsafelyUnwrapped + bucket) }
     }
 
-    /// Asks the cache for the entry that `key`'s first index bucket holds (the second load of a
-    /// lookup): call it after ``prefetchBucket(_:)``, fewer keys ahead.
+    /// Asks the cache for the entry that the first index bucket of `hash` holds (the second load of
+    /// a lookup): call it after ``prefetchBucket(hash:)``, fewer keys ahead.
     @inline(__always)
-    public func prefetchEntry(_ key: Key) {
-        let bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & (self.index.count - 1)
+    public func prefetchEntry(hash: UInt64) {
+        let bucket = Int(truncatingIfNeeded: hash) & (self.index.count - 1)
         let entry = Int(self.index[bucket])
         guard entry > 0 else { return }
         self.entries.withUnsafeBufferPointer { netmond_prefetch($0.baseAddress.unsafelyUnwrapped + entry - 1) }
@@ -130,7 +146,7 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         var index = [UInt32](repeating: 0, count: buckets)
         let mask = buckets - 1
         for (number, entry) in self.entries.enumerated() {
-            var bucket = Int(truncatingIfNeeded: entry.key.topCounterHash(seed: self.seed)) & mask
+            var bucket = Int(truncatingIfNeeded: entry.hash) & mask
             while index[bucket] != 0 { bucket = (bucket + 1) & mask }
             index[bucket] = UInt32(number + 1)
         }

@@ -31,7 +31,7 @@ struct TopCounterTests {
         #expect(top.allSatisfy { $0.totals == .init(bytes: 20_000_000, packets: 20, flows: 20) })
     }
 
-    @Test("Prefetching keys ahead (present, absent, across growth and pruning) changes nothing")
+    @Test("Prefetching keys ahead (present, absent, across growth and pruning), adding by hash, changes nothing")
     func prefetchIsOnlyAHint() {
         var plain = TopCounter<IPAddress>(limit: 64)
         var hinted = TopCounter<IPAddress>(limit: 64)
@@ -46,10 +46,10 @@ struct TopCounterTests {
         for (index, key) in keys.enumerated() {
             let bytes = UInt64(index % 17 + 1)
             plain.add(key, bytes: bytes, packets: 1)
-            hinted.prefetchBucket(keys[(index + 8) % keys.count])
-            hinted.prefetchEntry(keys[(index + 4) % keys.count])
-            hinted.prefetchEntry(.v4(0xDEAD_BEEF))
-            hinted.add(key, bytes: bytes, packets: 1)
+            hinted.prefetchBucket(hash: hinted.hash(of: keys[(index + 8) % keys.count]))
+            hinted.prefetchEntry(hash: hinted.hash(of: keys[(index + 4) % keys.count]))
+            hinted.prefetchEntry(hash: hinted.hash(of: .v4(0xDEAD_BEEF)))
+            hinted.add(key, hash: hinted.hash(of: key), bytes: bytes, packets: 1)
         }
         #expect(plain.isApproximate && hinted.isApproximate)
         #expect(plain.count == hinted.count)
