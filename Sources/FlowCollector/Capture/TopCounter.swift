@@ -50,6 +50,8 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     private var entries: [Entry] = []
     /// Entry number + 1 per bucket, 0 when empty.
     private var index: [UInt32]
+    /// Working space of pruning (the entries' byte totals, for the selection), kept between prunings.
+    private var scratch: [UInt64] = []
     /// Keys held at most before pruning.
     public let limit: Int
     private let seed = UInt64.random(in: .min ... .max)
@@ -121,42 +123,78 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         self.entries.withUnsafeBufferPointer { netmond_prefetch($0.baseAddress.unsafelyUnwrapped + entry - 1) }
     }
 
-    /// Keeps the `limit / 2` keys with the most bytes.
+    /// Keeps the `limit / 2` keys with the most bytes. In place: the entries are compacted and the
+    /// index cleared and refilled, so that the arrays keep their memory from one pruning to the
+    /// next (fresh arrays of this size cost a page fault per 4 KB).
     private mutating func prune() {
         let keep = self.limit / 2
-        var bytes = self.entries.map(\.totals.bytes)
-        let threshold = Quickselect.value(atRank: keep - 1, in: &bytes)
+        self.scratch.removeAll(keepingCapacity: true)
+        var above = 0
+        for entry in self.entries { self.scratch.append(entry.totals.bytes) }
+        let threshold = Quickselect.value(atRank: keep - 1, in: &self.scratch)
+        for entry in self.entries where entry.totals.bytes > threshold { above += 1 }
         // Everything above the threshold, then as many keys at it as fit (in arrival order).
-        var atThreshold = keep - self.entries.lazy.filter { $0.totals.bytes > threshold }.count
-        var kept: [Entry] = []
-        kept.reserveCapacity(self.limit + 1)
-        for entry in self.entries {
-            let bytes = entry.totals.bytes
-            if bytes > threshold || (bytes == threshold && atThreshold > 0) {
-                if bytes == threshold { atThreshold -= 1 }
-                kept.append(entry)
+        var atThreshold = keep - above
+        let kept = self.entries.withUnsafeMutableBufferPointer { entries in
+            var kept = 0
+            for number in entries.indices {
+                let bytes = entries[number].totals.bytes
+                if bytes > threshold || (bytes == threshold && atThreshold > 0) {
+                    if bytes == threshold { atThreshold -= 1 }
+                    if kept != number { entries[kept] = entries[number] }
+                    kept += 1
+                }
             }
+            return kept
         }
-        self.entries = kept
+        self.entries.removeLast(self.entries.count - kept)
         self.isApproximate = true
         self.rebuildIndex(buckets: self.index.count)
     }
 
+    /// Refills the index from the entries' hashes, with `buckets` buckets (in place when the
+    /// number stays the same).
     private mutating func rebuildIndex(buckets: Int) {
-        var index = [UInt32](repeating: 0, count: buckets)
-        let mask = buckets - 1
-        for (number, entry) in self.entries.enumerated() {
-            var bucket = Int(truncatingIfNeeded: entry.hash) & mask
-            while index[bucket] != 0 { bucket = (bucket + 1) & mask }
-            index[bucket] = UInt32(number + 1)
+        if buckets == self.index.count {
+            self.index.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            self.index = [UInt32](repeating: 0, count: buckets)
         }
-        self.index = index
+        let mask = buckets - 1
+        self.index.withUnsafeMutableBufferPointer { index in
+            for (number, entry) in self.entries.enumerated() {
+                var bucket = Int(truncatingIfNeeded: entry.hash) & mask
+                while index[bucket] != 0 { bucket = (bucket + 1) & mask }
+                index[bucket] = UInt32(number + 1)
+            }
+        }
     }
 
-    /// The `count` largest keys by bytes (ties: more packets first).
+    /// The `count` largest keys by bytes (ties: more packets first, then the key counted first).
     public func top(_ count: Int) -> [(key: Key, totals: Totals)] {
-        self.entries.sorted {
-            ($0.totals.bytes, $0.totals.packets) > ($1.totals.bytes, $1.totals.packets)
-        }.prefix(count).map { (key: $0.key, totals: $0.totals) }
+        guard count > 0 else { return [] }
+        // Few (the summary's ten): one pass keeping the best `count` in order, instead of sorting
+        // every key; many: a stable sort. The same list either way.
+        guard count <= 64 else {
+            return self.entries.sorted { Self.ranksAbove($0.totals, $1.totals) }.prefix(count).map {
+                (key: $0.key, totals: $0.totals)
+            }
+        }
+        var best: [Entry] = []
+        best.reserveCapacity(count + 1)
+        for entry in self.entries {
+            if best.count == count && !Self.ranksAbove(entry.totals, best[count - 1].totals) { continue }
+            // After every kept entry it does not rank above: equal totals keep arrival order.
+            var position = best.count
+            while position > 0 && Self.ranksAbove(entry.totals, best[position - 1].totals) { position -= 1 }
+            best.insert(entry, at: position)
+            if best.count > count { best.removeLast() }
+        }
+        return best.map { (key: $0.key, totals: $0.totals) }
+    }
+
+    @inline(__always)
+    private static func ranksAbove(_ lhs: Totals, _ rhs: Totals) -> Bool {
+        (lhs.bytes, lhs.packets) > (rhs.bytes, rhs.packets)
     }
 }

@@ -59,6 +59,28 @@ struct TopCounterTests {
         #expect(expected.map(\.totals) == got.map(\.totals))
     }
 
+    @Test("A short top list (selected in one pass) is the head of the long one (sorted), ties included")
+    func shortTopIsHeadOfSortedList() {
+        var counter = TopCounter<IPAddress>(limit: 400)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<3000 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            // Few distinct totals: many ties in bytes, and in bytes and packets.
+            counter.add(.v4(UInt32(state % 700)), bytes: state % 5 * 100, packets: (state >> 8) % 3)
+        }
+        #expect(counter.isApproximate)
+        let sorted = counter.top(1000)
+        #expect(sorted.count == counter.count)
+        for count in [1, 2, 10, 64, 65] {
+            let short = counter.top(count)
+            #expect(short.map(\.key) == sorted.prefix(count).map(\.key))
+            #expect(short.map(\.totals) == sorted.prefix(count).map(\.totals))
+        }
+        #expect(counter.top(0).isEmpty)
+    }
+
     @Test("Selection gives the value of each rank, as sorting does")
     func selection() {
         var state: UInt64 = 88_172_645_463_325_252
