@@ -49,14 +49,19 @@ public final class FlowTable {
         case inactive, active, tcpFinish, evicted, drained
     }
 
+    /// 80 bytes: the small fields fill the 6 bytes after the 42-byte key, and the index tag (the
+    /// high half of the key's hash) sits in what was tail padding, so that a removal finds the
+    /// entry's index bucket without hashing the key again.
     struct Entry {
         var key: FlowKey
+        var tcpFlags: UInt8
+        var tos: UInt8
+        /// `key.hashValue64 >> 32`: the tag of the entry's index bucket.
+        var tag: UInt32
         var bytes: UInt64
         var first: Int64
         var last: Int64
         var packets: UInt32
-        var tcpFlags: UInt8
-        var tos: UInt8
     }
 
     /// Bytes of one flow entry (without its share of the index).
@@ -230,12 +235,13 @@ public final class FlowTable {
         self.entries.advanced(by: slot).initialize(
             to: Entry(
                 key: key,
+                tcpFlags: packet.tcpFlags,
+                tos: packet.tos,
+                tag: UInt32(truncatingIfNeeded: tag),
                 bytes: UInt64(packet.ipLength),
                 first: now,
                 last: now,
-                packets: 1,
-                tcpFlags: packet.tcpFlags,
-                tos: packet.tos
+                packets: 1
             )
         )
         self.entryCount += 1
@@ -358,12 +364,12 @@ public final class FlowTable {
     /// hint: it changes nothing).
     @inline(__always)
     private func prefetchBucket(of slot: Int) {
-        let tag = self.entries[slot].key.hashValue64 >> 32
+        let tag = self.entries[slot].tag
         netmond_prefetch(self.index + (Int(truncatingIfNeeded: tag) & self.mask))
     }
 
     private func bucket(of slot: Int) -> Int {
-        let tag = self.entries[slot].key.hashValue64 >> 32
+        let tag = UInt64(self.entries[slot].tag)
         let word = tag << 32 | UInt64(slot + 1)
         var bucket = Int(truncatingIfNeeded: tag) & self.mask
         while self.index[bucket] != word { bucket = (bucket + 1) & self.mask }

@@ -23,6 +23,12 @@ struct ImportAccumulator {
     }
 
     mutating func add(_ record: FlowRecord) {
+        self.add(record, talkerHash: self.talkers.hash(of: record.sourceAddress))
+    }
+
+    /// ``add(_:)`` with the top-talker hash of the record's source address already computed.
+    @inline(__always)
+    private mutating func add(_ record: FlowRecord, talkerHash: UInt64) {
         self.summary.flows += 1
         self.summary.packets += record.packets
         self.summary.bytes += record.bytes
@@ -30,7 +36,7 @@ struct ImportAccumulator {
             self.summary.firstSeen = record.firstSwitched
         }
         self.summary.lastSeen = max(self.summary.lastSeen, record.lastSwitched)
-        self.talkers.add(record.sourceAddress, bytes: record.bytes, packets: record.packets)
+        self.talkers.add(record.sourceAddress, hash: talkerHash, bytes: record.bytes, packets: record.packets)
         self.ports.add(
             PortKey(ipProtocol: record.ipProtocol, port: record.destinationPort),
             bytes: record.bytes,
@@ -40,23 +46,34 @@ struct ImportAccumulator {
 
     /// Adds the records in order, as ``add(_:)`` one by one would. The top-talker lookups miss the
     /// cache (tens of thousands of addresses): each record's index bucket is asked for
-    /// ``prefetchDistance`` records ahead and its entry half as far ahead.
+    /// ``prefetchDistance`` records ahead and its entry half as far ahead. Each address is hashed
+    /// once, when its bucket is asked for; the hash waits in a ring for the entry prefetch and the add.
     mutating func add(_ records: [FlowRecord]) {
         let distance = Self.prefetchDistance
+        // Twice the distance, a power of two: the hash of record `index + distance` is written
+        // before record `index`'s is read.
+        let ringMask = 2 * distance - 1
+        let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * distance)
+        defer { hashes.deallocate() }
         records.withUnsafeBufferPointer { records in
+            for index in 0..<min(distance, records.count) {
+                hashes[index & ringMask] = self.talkers.hash(of: records[index].sourceAddress)
+            }
             for index in records.indices {
                 if index + distance < records.count {
-                    self.talkers.prefetchBucket(records[index + distance].sourceAddress)
+                    let hash = self.talkers.hash(of: records[index + distance].sourceAddress)
+                    hashes[(index + distance) & ringMask] = hash
+                    self.talkers.prefetchBucket(hash: hash)
                 }
                 if index + distance / 2 < records.count {
-                    self.talkers.prefetchEntry(records[index + distance / 2].sourceAddress)
+                    self.talkers.prefetchEntry(hash: hashes[(index + distance / 2) & ringMask])
                 }
-                self.add(records[index])
+                self.add(records[index], talkerHash: hashes[index & ringMask])
             }
         }
     }
 
-    /// Records between the prefetch of a top-talker bucket and its use.
+    /// Records between the prefetch of a top-talker bucket and its use (a power of two).
     static let prefetchDistance = 8
 
     mutating func finish(top: Int) {

@@ -42,12 +42,16 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     /// A key and its totals side by side: one cache line per lookup, not two.
     private struct Entry: Sendable {
         var key: Key
+        /// ``hash(of:)`` of the key: compared before the key, and reused when the index is rebuilt.
+        var hash: UInt64
         var totals: Totals
     }
 
     private var entries: [Entry] = []
     /// Entry number + 1 per bucket, 0 when empty.
     private var index: [UInt32]
+    /// Working space of pruning (the entries' byte totals, for the selection), kept between prunings.
+    private var scratch: [UInt64] = []
     /// Keys held at most before pruning.
     public let limit: Int
     private let seed = UInt64.random(in: .min ... .max)
@@ -63,13 +67,26 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
     public var count: Int { self.entries.count }
 
     /// Adds one flow of `key`.
+    @inline(__always)
     public mutating func add(_ key: Key, bytes: UInt64, packets: UInt64) {
+        self.add(key, hash: self.hash(of: key), bytes: bytes, packets: packets)
+    }
+
+    /// The hash this counter files `key` under (its seed mixed in): computed once by a caller that
+    /// prefetches, and handed to ``add(_:hash:bytes:packets:)`` and the prefetch calls.
+    @inline(__always)
+    public func hash(of key: Key) -> UInt64 {
+        key.topCounterHash(seed: self.seed)
+    }
+
+    /// ``add(_:bytes:packets:)`` with `hash` = ``hash(of:)`` of `key` already computed.
+    public mutating func add(_ key: Key, hash: UInt64, bytes: UInt64, packets: UInt64) {
         let mask = self.index.count - 1
-        var bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & mask
+        var bucket = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(self.index[bucket])
             if entry == 0 { break }
-            if self.entries[entry - 1].key == key {
+            if self.entries[entry - 1].hash == hash && self.entries[entry - 1].key == key {
                 self.entries[entry - 1].totals.bytes &+= bytes
                 self.entries[entry - 1].totals.packets &+= packets
                 self.entries[entry - 1].totals.flows &+= 1
@@ -77,7 +94,7 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
             }
             bucket = (bucket + 1) & mask
         }
-        self.entries.append(Entry(key: key, totals: Totals(bytes: bytes, packets: packets, flows: 1)))
+        self.entries.append(Entry(key: key, hash: hash, totals: Totals(bytes: bytes, packets: packets, flows: 1)))
         self.index[bucket] = UInt32(self.entries.count)
         if self.entries.count > self.limit {
             self.prune()
@@ -86,61 +103,98 @@ public struct TopCounter<Key: TopCounterKey>: Sendable {
         }
     }
 
-    /// Asks the cache for the index bucket where `key`'s lookup starts. A hint, changing nothing:
-    /// a caller that knows its next keys calls it some keys ahead of ``add(_:bytes:packets:)``, so
-    /// that the lookups' cache misses overlap instead of following one another.
+    /// Asks the cache for the index bucket where the lookup of the key with `hash` (``hash(of:)``)
+    /// starts. A hint, changing nothing: a caller that knows its next keys calls it some keys ahead
+    /// of ``add(_:hash:bytes:packets:)``, so that the lookups' cache misses overlap instead of
+    /// following one another.
     @inline(__always)
-    public func prefetchBucket(_ key: Key) {
-        let bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & (self.index.count - 1)
+    public func prefetchBucket(hash: UInt64) {
+        let bucket = Int(truncatingIfNeeded: hash) & (self.index.count - 1)
         self.index.withUnsafeBufferPointer { netmond_prefetch($0.baseAddress.unsafelyUnwrapped + bucket) }
     }
 
-    /// Asks the cache for the entry that `key`'s first index bucket holds (the second load of a
-    /// lookup): call it after ``prefetchBucket(_:)``, fewer keys ahead.
+    /// Asks the cache for the entry that the first index bucket of `hash` holds (the second load of
+    /// a lookup): call it after ``prefetchBucket(hash:)``, fewer keys ahead.
     @inline(__always)
-    public func prefetchEntry(_ key: Key) {
-        let bucket = Int(truncatingIfNeeded: key.topCounterHash(seed: self.seed)) & (self.index.count - 1)
+    public func prefetchEntry(hash: UInt64) {
+        let bucket = Int(truncatingIfNeeded: hash) & (self.index.count - 1)
         let entry = Int(self.index[bucket])
         guard entry > 0 else { return }
         self.entries.withUnsafeBufferPointer { netmond_prefetch($0.baseAddress.unsafelyUnwrapped + entry - 1) }
     }
 
-    /// Keeps the `limit / 2` keys with the most bytes.
+    /// Keeps the `limit / 2` keys with the most bytes. In place: the entries are compacted and the
+    /// index cleared and refilled, so that the arrays keep their memory from one pruning to the
+    /// next (fresh arrays of this size cost a page fault per 4 KB).
     private mutating func prune() {
         let keep = self.limit / 2
-        var bytes = self.entries.map(\.totals.bytes)
-        let threshold = Quickselect.value(atRank: keep - 1, in: &bytes)
+        self.scratch.removeAll(keepingCapacity: true)
+        var above = 0
+        for entry in self.entries { self.scratch.append(entry.totals.bytes) }
+        let threshold = Quickselect.value(atRank: keep - 1, in: &self.scratch)
+        for entry in self.entries where entry.totals.bytes > threshold { above += 1 }
         // Everything above the threshold, then as many keys at it as fit (in arrival order).
-        var atThreshold = keep - self.entries.lazy.filter { $0.totals.bytes > threshold }.count
-        var kept: [Entry] = []
-        kept.reserveCapacity(self.limit + 1)
-        for entry in self.entries {
-            let bytes = entry.totals.bytes
-            if bytes > threshold || (bytes == threshold && atThreshold > 0) {
-                if bytes == threshold { atThreshold -= 1 }
-                kept.append(entry)
+        var atThreshold = keep - above
+        let kept = self.entries.withUnsafeMutableBufferPointer { entries in
+            var kept = 0
+            for number in entries.indices {
+                let bytes = entries[number].totals.bytes
+                if bytes > threshold || (bytes == threshold && atThreshold > 0) {
+                    if bytes == threshold { atThreshold -= 1 }
+                    if kept != number { entries[kept] = entries[number] }
+                    kept += 1
+                }
             }
+            return kept
         }
-        self.entries = kept
+        self.entries.removeLast(self.entries.count - kept)
         self.isApproximate = true
         self.rebuildIndex(buckets: self.index.count)
     }
 
+    /// Refills the index from the entries' hashes, with `buckets` buckets (in place when the
+    /// number stays the same).
     private mutating func rebuildIndex(buckets: Int) {
-        var index = [UInt32](repeating: 0, count: buckets)
-        let mask = buckets - 1
-        for (number, entry) in self.entries.enumerated() {
-            var bucket = Int(truncatingIfNeeded: entry.key.topCounterHash(seed: self.seed)) & mask
-            while index[bucket] != 0 { bucket = (bucket + 1) & mask }
-            index[bucket] = UInt32(number + 1)
+        if buckets == self.index.count {
+            self.index.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            self.index = [UInt32](repeating: 0, count: buckets)
         }
-        self.index = index
+        let mask = buckets - 1
+        self.index.withUnsafeMutableBufferPointer { index in
+            for (number, entry) in self.entries.enumerated() {
+                var bucket = Int(truncatingIfNeeded: entry.hash) & mask
+                while index[bucket] != 0 { bucket = (bucket + 1) & mask }
+                index[bucket] = UInt32(number + 1)
+            }
+        }
     }
 
-    /// The `count` largest keys by bytes (ties: more packets first).
+    /// The `count` largest keys by bytes (ties: more packets first, then the key counted first).
     public func top(_ count: Int) -> [(key: Key, totals: Totals)] {
-        self.entries.sorted {
-            ($0.totals.bytes, $0.totals.packets) > ($1.totals.bytes, $1.totals.packets)
-        }.prefix(count).map { (key: $0.key, totals: $0.totals) }
+        guard count > 0 else { return [] }
+        // Few (the summary's ten): one pass keeping the best `count` in order, instead of sorting
+        // every key; many: a stable sort. The same list either way.
+        guard count <= 64 else {
+            return self.entries.sorted { Self.ranksAbove($0.totals, $1.totals) }.prefix(count).map {
+                (key: $0.key, totals: $0.totals)
+            }
+        }
+        var best: [Entry] = []
+        best.reserveCapacity(count + 1)
+        for entry in self.entries {
+            if best.count == count && !Self.ranksAbove(entry.totals, best[count - 1].totals) { continue }
+            // After every kept entry it does not rank above: equal totals keep arrival order.
+            var position = best.count
+            while position > 0 && Self.ranksAbove(entry.totals, best[position - 1].totals) { position -= 1 }
+            best.insert(entry, at: position)
+            if best.count > count { best.removeLast() }
+        }
+        return best.map { (key: $0.key, totals: $0.totals) }
+    }
+
+    @inline(__always)
+    private static func ranksAbove(_ lhs: Totals, _ rhs: Totals) -> Bool {
+        (lhs.bytes, lhs.packets) > (rhs.bytes, rhs.packets)
     }
 }

@@ -31,7 +31,7 @@ struct TopCounterTests {
         #expect(top.allSatisfy { $0.totals == .init(bytes: 20_000_000, packets: 20, flows: 20) })
     }
 
-    @Test("Prefetching keys ahead (present, absent, across growth and pruning) changes nothing")
+    @Test("Prefetching keys ahead (present, absent, across growth and pruning), adding by hash, changes nothing")
     func prefetchIsOnlyAHint() {
         var plain = TopCounter<IPAddress>(limit: 64)
         var hinted = TopCounter<IPAddress>(limit: 64)
@@ -46,10 +46,10 @@ struct TopCounterTests {
         for (index, key) in keys.enumerated() {
             let bytes = UInt64(index % 17 + 1)
             plain.add(key, bytes: bytes, packets: 1)
-            hinted.prefetchBucket(keys[(index + 8) % keys.count])
-            hinted.prefetchEntry(keys[(index + 4) % keys.count])
-            hinted.prefetchEntry(.v4(0xDEAD_BEEF))
-            hinted.add(key, bytes: bytes, packets: 1)
+            hinted.prefetchBucket(hash: hinted.hash(of: keys[(index + 8) % keys.count]))
+            hinted.prefetchEntry(hash: hinted.hash(of: keys[(index + 4) % keys.count]))
+            hinted.prefetchEntry(hash: hinted.hash(of: .v4(0xDEAD_BEEF)))
+            hinted.add(key, hash: hinted.hash(of: key), bytes: bytes, packets: 1)
         }
         #expect(plain.isApproximate && hinted.isApproximate)
         #expect(plain.count == hinted.count)
@@ -57,6 +57,28 @@ struct TopCounterTests {
         let got = hinted.top(64)
         #expect(expected.map(\.key) == got.map(\.key))
         #expect(expected.map(\.totals) == got.map(\.totals))
+    }
+
+    @Test("A short top list (selected in one pass) is the head of the long one (sorted), ties included")
+    func shortTopIsHeadOfSortedList() {
+        var counter = TopCounter<IPAddress>(limit: 400)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<3000 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            // Few distinct totals: many ties in bytes, and in bytes and packets.
+            counter.add(.v4(UInt32(state % 700)), bytes: state % 5 * 100, packets: (state >> 8) % 3)
+        }
+        #expect(counter.isApproximate)
+        let sorted = counter.top(1000)
+        #expect(sorted.count == counter.count)
+        for count in [1, 2, 10, 64, 65] {
+            let short = counter.top(count)
+            #expect(short.map(\.key) == sorted.prefix(count).map(\.key))
+            #expect(short.map(\.totals) == sorted.prefix(count).map(\.totals))
+        }
+        #expect(counter.top(0).isEmpty)
     }
 
     @Test("Selection gives the value of each rank, as sorting does")
