@@ -46,6 +46,16 @@ struct Daemon {
         } catch {
             throw DaemonStartError(message: "\(error)")
         }
+        let checkpointer: WALCheckpointer
+        do {
+            checkpointer = try WALCheckpointer(
+                database: database,
+                thresholdBytes: self.configuration.storage.journalSizeLimit,
+                logger: self.logger
+            )
+        } catch {
+            throw DaemonStartError(message: "\(error)")
+        }
         let writer = SampleWriter(database: database, configuration: self.configuration.storage, logger: self.logger)
         let snmpSink = SNMPStorageSink(
             database: database,
@@ -112,6 +122,8 @@ struct Daemon {
         )
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // First, so that it stops last, after the writers' final commits.
+            .init(service: checkpointer, serviceName: "wal-checkpointer"),
             .init(service: writer, serviceName: "storage-writer"),
             .init(service: timeSeries, serviceName: "timeseries-maintenance"),
             .init(service: flowWriter, serviceName: "flow-writer"),

@@ -26,6 +26,7 @@ func withTemporaryDatabase<Result>(
     queueCapacity: Int = 500_000,
     batchSize: Int = 20_000,
     flushInterval: Duration = .milliseconds(50),
+    journalSizeLimit: Int = 16 * 1_024 * 1_024,
     _ body: (NetmonDatabase, StorageConfiguration) async throws -> Result
 ) async throws -> Result {
     let directory = try TemporaryDirectory()
@@ -34,7 +35,8 @@ func withTemporaryDatabase<Result>(
         path: directory.path + "/netmond.db",
         queueCapacity: queueCapacity,
         batchSize: batchSize,
-        flushInterval: flushInterval
+        flushInterval: flushInterval,
+        journalSizeLimit: journalSizeLimit
     )
     let database = try NetmonDatabase.open(configuration: configuration, logger: quietLogger)
     defer { try? database.close() }

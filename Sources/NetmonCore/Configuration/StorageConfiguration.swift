@@ -10,7 +10,8 @@ public struct StorageConfiguration: Sendable, Equatable {
     public var flushInterval: Duration
     /// How long a connection waits for a lock held by another before failing.
     public var busyTimeout: Duration
-    /// Size the WAL file is truncated to after a checkpoint, in bytes (`PRAGMA journal_size_limit`).
+    /// Size the WAL file is truncated to after a checkpoint, in bytes (`PRAGMA journal_size_limit`),
+    /// and the WAL size at which the daemon's background checkpointer starts (`WALCheckpointer` in Storage).
     public var journalSizeLimit: Int
 
     public init(

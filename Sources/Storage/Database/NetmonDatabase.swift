@@ -26,7 +26,8 @@ public struct NetmonDatabase: Sendable {
     /// Opens (creating if needed) the database at `configuration.path` and migrates its schema.
     ///
     /// The connection uses WAL, `synchronous=NORMAL`, the configured busy timeout and
-    /// `journal_size_limit` (also the WAL size that triggers a checkpoint), with foreign keys enforced.
+    /// `journal_size_limit` (also the WAL size that triggers a checkpoint in the writer's commit, unless a
+    /// ``WALCheckpointer`` runs), with foreign keys enforced.
     ///
     /// - Throws: ``StorageError`` with code ``StorageError/Code/directoryMissing`` or
     ///   ``StorageError/Code/directoryNotWritable`` when the file's directory is unusable,
