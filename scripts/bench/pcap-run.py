@@ -72,6 +72,11 @@ def main():
         ("nfpcapd -r", ["nfpcapd", "-r", pcap, "-w", nfdir, "-e", "60,15", "-B", "2000000"]),
         ("pmacctd -I (nfprobe)", ["pmacctd", "-f", pmacct_conf]),
     ]
+    # NETMOND_BASELINE: another netmond build (e.g. main's) in the same rotation, so that a change is
+    # judged on runs seconds apart rather than against figures of another hour.
+    baseline = os.environ.get("NETMOND_BASELINE")
+    if baseline:
+        tools.insert(1, ("netmond (baseline)", [baseline] + tools[0][1][1:]))
     runs = max(1, int(os.environ.get("NETMOND_BENCH_RUNS", "5")))
     skipped = set(filter(None, os.environ.get("NETMOND_BENCH_SKIP", "").split(",")))
     present = []
@@ -114,7 +119,11 @@ def main():
                  spread([wall for wall, _, _ in samples], "%.2f"),
                  spread([rss / 1e6 for _, _, rss in samples], "%.0f")))
     ours = tools[0][0]
-    peers = [name for name, _ in present if name != ours]
+    peers = [name for name, argv in present if name != ours and argv[0] != baseline]
+    if ours in medians and baseline and "netmond (baseline)" in medians:
+        print("netmond vs baseline (%s), medians: %.1f against %.1f ns CPU/packet (%+.1f %%)"
+              % (baseline, medians[ours][0], medians["netmond (baseline)"][0],
+                 100 * (medians[ours][0] / medians["netmond (baseline)"][0] - 1)))
     if ours in medians and peers:
         fastest = max(peers, key=lambda name: medians[name][1])
         leanest = min(peers, key=lambda name: medians[name][0])

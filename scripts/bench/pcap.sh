@@ -8,7 +8,8 @@
 # Files go to ${NETMOND_BENCH_DIR:-.build/bench-pcap} (~450 MB for 1M packets); nothing is committed.
 # NETMOND_BENCH_SKIP=pmacctd (comma-separated program names) leaves peers out (pmacctd takes minutes).
 # NETMOND_BENCH_RUNS=N (default 5): each tool runs N times, taking turns with the others, and the
-# summary gives the median and range (pmacctd runs once).
+# summary gives the median and range (pmacctd runs once). NETMOND_BASELINE=BINARY adds another netmond
+# build (e.g. main's, copied aside) to the rotation, for a before/after in the same minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PACKETS="${1:-1000000}"
@@ -40,7 +41,8 @@ echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), \
 $(free -g | awk '/^Mem:/ {print $2 " GB"}'), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: ${NETMOND_BIN:+NETMOND_BIN=$NETMOND_BIN }${NETMOND_BENCH_SKIP:+NETMOND_BENCH_SKIP=$NETMOND_BENCH_SKIP }\
-${NETMOND_BENCH_RUNS:+NETMOND_BENCH_RUNS=$NETMOND_BENCH_RUNS }scripts/bench/pcap.sh $*"
+${NETMOND_BENCH_RUNS:+NETMOND_BENCH_RUNS=$NETMOND_BENCH_RUNS }\
+${NETMOND_BASELINE:+NETMOND_BASELINE=$NETMOND_BASELINE }scripts/bench/pcap.sh $*"
 echo "netmond: $bin ($runtime)"
 mixed="$DIR/mixed-$PACKETS-$FLOWS.pcap"
 [ -s "$mixed" ] || python3 scripts/bench/gen-pcap.py "$mixed" --packets "$PACKETS" --flows "$FLOWS"
