@@ -2,11 +2,17 @@
 """Runs offline flow builders on the same pcap and reports wall time, CPU time and peak RSS of each
 (os.wait4 rusage, which includes the processes each tool forks and waits for).
 
+Each tool runs NETMOND_BENCH_RUNS times (default 5; pmacctd, 100 times slower than the others, once),
+the tools taking turns (netmond, softflowd, nfpcapd, netmond, ...) so that a slow spell of the
+machine falls on all of them; the summary gives each tool's median and range. One run of netmond
+import takes ~0.2 s, and runs seconds apart differ by 10-30 % on a shared VM: one run is no figure.
+
 Usage: pcap-run.py NETMOND PCAP CONCURRENT_PCAP SMALL_PCAP WORKDIR
 """
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,26 +72,64 @@ def main():
         ("nfpcapd -r", ["nfpcapd", "-r", pcap, "-w", nfdir, "-e", "60,15", "-B", "2000000"]),
         ("pmacctd -I (nfprobe)", ["pmacctd", "-f", pmacct_conf]),
     ]
-    results = []
+    # NETMOND_BASELINE: another netmond build (e.g. main's) in the same rotation, so that a change is
+    # judged on runs seconds apart rather than against figures of another hour.
+    baseline = os.environ.get("NETMOND_BASELINE")
+    if baseline:
+        tools.insert(1, ("netmond (baseline)", [baseline] + tools[0][1][1:]))
+    runs = max(1, int(os.environ.get("NETMOND_BENCH_RUNS", "5")))
     skipped = set(filter(None, os.environ.get("NETMOND_BENCH_SKIP", "").split(",")))
+    present = []
     for name, argv in tools:
         if argv[0] in skipped:
             print("  %-22s skipped (NETMOND_BENCH_SKIP)" % name)
-            continue
-        if shutil.which(argv[0]) is None and not os.path.exists(argv[0]):
+        elif shutil.which(argv[0]) is None and not os.path.exists(argv[0]):
             print("  %-22s not installed" % name)
-            continue
-        wall, cpu, rss = run(argv)
-        results.append((name, wall, cpu, rss))
-        print("  %-22s %6.2f s wall  %6.2f s CPU  %8.0f packets/s  %6.0f ns CPU/packet  peak RSS %5.0f MB"
-              % (name, wall, cpu, packets / wall, cpu * 1e9 / packets, rss / 1e6))
+        else:
+            present.append((name, argv))
+    results = {name: [] for name, _ in present}
+    for number in range(1, runs + 1):
+        for name, argv in present:
+            if argv[0] == "pmacctd" and number > 1:
+                continue
+            if argv[0] == "nfpcapd":
+                # Each run writes the same files: start from an empty directory every time.
+                shutil.rmtree(nfdir, ignore_errors=True)
+                os.makedirs(nfdir)
+            wall, cpu, rss = run(argv)
+            results[name].append((wall, cpu, rss))
+            print("  run %d/%d %-22s %6.2f s wall  %6.2f s CPU  %8.0f packets/s  %6.0f ns CPU/packet  "
+                  "peak RSS %5.0f MB  load %s"
+                  % (number, runs, name, wall, cpu, packets / wall, cpu * 1e9 / packets, rss / 1e6,
+                     " ".join(open("/proc/loadavg").read().split()[:3])))
     sink.close()
-    peers = results[1:] if results and results[0][0] == tools[0][0] else results
-    ours = results[:1] if results and results[0][0] == tools[0][0] else []
-    if ours and peers:
-        fastest = min(peers, key=lambda r: r[1])
-        print("netmond vs fastest peer (%s): %.2fx packets/s, %.2fx less CPU per packet"
-              % (fastest[0], fastest[1] / ours[0][1], min(p[2] for p in peers) / ours[0][2]))
+
+    def spread(values, fmt):
+        return "%s (%s-%s)" % (fmt % statistics.median(values), fmt % min(values), fmt % max(values))
+
+    print("median (range) of %d runs:" % runs)
+    medians = {}
+    for name, _ in present:
+        samples = results[name]
+        ns = [cpu * 1e9 / packets for _, cpu, _ in samples]
+        rate = [packets / wall for wall, _, _ in samples]
+        medians[name] = (statistics.median(ns), statistics.median(rate))
+        print("  %-22s %d run%s  CPU ns/packet %s  packets/s %s  wall s %s  peak RSS MB %s"
+              % (name, len(samples), "" if len(samples) == 1 else "s", spread(ns, "%.0f"), spread(rate, "%.0f"),
+                 spread([wall for wall, _, _ in samples], "%.2f"),
+                 spread([rss / 1e6 for _, _, rss in samples], "%.0f")))
+    ours = tools[0][0]
+    peers = [name for name, argv in present if name != ours and argv[0] != baseline]
+    if ours in medians and baseline and "netmond (baseline)" in medians:
+        print("netmond vs baseline (%s), medians: %.1f against %.1f ns CPU/packet (%+.1f %%)"
+              % (baseline, medians[ours][0], medians["netmond (baseline)"][0],
+                 100 * (medians[ours][0] / medians["netmond (baseline)"][0] - 1)))
+    if ours in medians and peers:
+        fastest = max(peers, key=lambda name: medians[name][1])
+        leanest = min(peers, key=lambda name: medians[name][0])
+        print("netmond vs fastest peer (%s), medians: %.2fx packets/s, %.2fx less CPU per packet (vs %s)"
+              % (fastest, medians[ours][1] / medians[fastest][1], medians[leanest][0] / medians[ours][0],
+                 leanest))
 
     # Memory per flow: peak RSS importing CONCURRENT (1,000,000 one-packet flows, all alive at the
     # end) minus peak RSS importing SMALL, divided by the flows.

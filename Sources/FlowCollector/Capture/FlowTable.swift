@@ -70,6 +70,10 @@ public final class FlowTable {
     public let configuration: Configuration
     /// The exporter written into every exported record (the capture source).
     public let exporter: IPAddress
+    /// Whether exported flows become ``FlowRecord``s (``takeExpired()``); if not, they are kept as
+    /// the entries they were (``takeExpiredEntries(_:)``), for a caller that only adds them up (an
+    /// import without a sink), which then builds no record of ~170 bytes per flow.
+    let keepsRecords: Bool
     /// Counters since the table was made.
     public private(set) var statistics: FlowTableStatistics {
         get { self.state.pointee.statistics }
@@ -88,6 +92,8 @@ public final class FlowTable {
         var statistics = FlowTableStatistics()
         /// Records exported and not yet taken.
         var expired: [FlowRecord] = []
+        /// The same, as entries, when the table does not keep records.
+        var expiredEntries: [Entry] = []
     }
 
     private let state: UnsafeMutablePointer<State>
@@ -115,9 +121,16 @@ public final class FlowTable {
     private let inactiveMilliseconds: Int64
 
     /// Makes an empty table; `exporter` tags the records it exports.
-    public init(configuration: Configuration = .init(), exporter: IPAddress = .v4(0x7F00_0001)) {
+    public convenience init(configuration: Configuration = .init(), exporter: IPAddress = .v4(0x7F00_0001)) {
+        self.init(configuration: configuration, exporter: exporter, keepsRecords: true)
+    }
+
+    /// Makes an empty table that keeps its exported flows as records or, when `keepsRecords` is
+    /// false, as entries (``takeExpiredEntries(_:)``).
+    init(configuration: Configuration, exporter: IPAddress, keepsRecords: Bool) {
         self.configuration = configuration
         self.exporter = exporter
+        self.keepsRecords = keepsRecords
         self.capacity = max(1, min(configuration.maximumFlows, Int(Int32.max) - 1))
         var buckets = 16
         while buckets < self.capacity * 2 { buckets <<= 1 }
@@ -172,8 +185,18 @@ public final class FlowTable {
         return self.state.pointee.expired
     }
 
-    /// Records exported and not yet taken.
-    public var pendingExpired: Int { self.state.pointee.expired.count }
+    /// Hands the flows exported since the last call, as the entries they were, to `body` (valid
+    /// during the call): the export of a table made with `keepsRecords: false`, in the order in
+    /// which ``takeExpired()`` would give their records.
+    func takeExpiredEntries(_ body: (UnsafeBufferPointer<Entry>) -> Void) {
+        self.state.pointee.expiredEntries.withUnsafeBufferPointer(body)
+        self.state.pointee.expiredEntries.removeAll(keepingCapacity: true)
+    }
+
+    /// Records (or entries) exported and not yet taken.
+    public var pendingExpired: Int {
+        self.keepsRecords ? self.state.pointee.expired.count : self.state.pointee.expiredEntries.count
+    }
 
     // MARK: Packets
 
@@ -333,6 +356,11 @@ public final class FlowTable {
     }
 
     private func export(slot: Int, reason: ExpiryReason) {
+        self.statistics.count(reason)
+        guard self.keepsRecords else {
+            self.state.pointee.expiredEntries.append(self.entries[slot])
+            return
+        }
         let entry = self.entries[slot]
         let key = entry.key
         self.state.pointee.expired.append(
@@ -355,7 +383,6 @@ public final class FlowTable {
                 vlan: key.vlan == FlowKey.untagged ? nil : key.vlan
             )
         )
-        self.statistics.count(reason)
     }
 
     // MARK: Index maintenance

@@ -26,50 +26,55 @@ struct ImportAccumulator {
         self.add(record, talkerHash: self.talkers.hash(of: record.sourceAddress))
     }
 
-    /// ``add(_:)`` with the top-talker hash of the record's source address already computed.
+    /// ``add(_:)`` with the top-talker hash of the flow's source address already computed.
     @inline(__always)
-    private mutating func add(_ record: FlowRecord, talkerHash: UInt64) {
+    private mutating func add<Flow: SummarisedFlow>(_ flow: Flow, talkerHash: UInt64) {
+        let packets = flow.packetCount
+        let bytes = flow.bytes
         self.summary.flows += 1
-        self.summary.packets += record.packets
-        self.summary.bytes += record.bytes
-        if self.summary.firstSeen == 0 || record.firstSwitched < self.summary.firstSeen {
-            self.summary.firstSeen = record.firstSwitched
+        self.summary.packets += packets
+        self.summary.bytes += bytes
+        if self.summary.firstSeen == 0 || flow.firstSwitched < self.summary.firstSeen {
+            self.summary.firstSeen = flow.firstSwitched
         }
-        self.summary.lastSeen = max(self.summary.lastSeen, record.lastSwitched)
-        self.talkers.add(record.sourceAddress, hash: talkerHash, bytes: record.bytes, packets: record.packets)
+        self.summary.lastSeen = max(self.summary.lastSeen, flow.lastSwitched)
+        self.talkers.add(flow.sourceAddress, hash: talkerHash, bytes: bytes, packets: packets)
         self.ports.add(
-            PortKey(ipProtocol: record.ipProtocol, port: record.destinationPort),
-            bytes: record.bytes,
-            packets: record.packets
+            PortKey(ipProtocol: flow.ipProtocol, port: flow.destinationPort),
+            bytes: bytes,
+            packets: packets
         )
     }
 
-    /// Adds the records in order, as ``add(_:)`` one by one would. The top-talker lookups miss the
-    /// cache (tens of thousands of addresses): each record's index bucket is asked for
-    /// ``prefetchDistance`` records ahead and its entry half as far ahead. Each address is hashed
-    /// once, when its bucket is asked for; the hash waits in a ring for the entry prefetch and the add.
+    /// Adds the records in order, as ``add(_:)`` one by one would.
     mutating func add(_ records: [FlowRecord]) {
+        records.withUnsafeBufferPointer { self.add($0) }
+    }
+
+    /// Adds the flows in order, as ``add(_:)`` one by one would. The top-talker lookups miss the
+    /// cache (tens of thousands of addresses): each flow's index bucket is asked for
+    /// ``prefetchDistance`` flows ahead and its entry half as far ahead. Each address is hashed
+    /// once, when its bucket is asked for; the hash waits in a ring for the entry prefetch and the add.
+    mutating func add<Flow: SummarisedFlow>(_ flows: UnsafeBufferPointer<Flow>) {
         let distance = Self.prefetchDistance
-        // Twice the distance, a power of two: the hash of record `index + distance` is written
-        // before record `index`'s is read.
+        // Twice the distance, a power of two: the hash of flow `index + distance` is written
+        // before flow `index`'s is read.
         let ringMask = 2 * distance - 1
         let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * distance)
         defer { hashes.deallocate() }
-        records.withUnsafeBufferPointer { records in
-            for index in 0..<min(distance, records.count) {
-                hashes[index & ringMask] = self.talkers.hash(of: records[index].sourceAddress)
+        for index in 0..<min(distance, flows.count) {
+            hashes[index & ringMask] = self.talkers.hash(of: flows[index].sourceAddress)
+        }
+        for index in flows.indices {
+            if index + distance < flows.count {
+                let hash = self.talkers.hash(of: flows[index + distance].sourceAddress)
+                hashes[(index + distance) & ringMask] = hash
+                self.talkers.prefetchBucket(hash: hash)
             }
-            for index in records.indices {
-                if index + distance < records.count {
-                    let hash = self.talkers.hash(of: records[index + distance].sourceAddress)
-                    hashes[(index + distance) & ringMask] = hash
-                    self.talkers.prefetchBucket(hash: hash)
-                }
-                if index + distance / 2 < records.count {
-                    self.talkers.prefetchEntry(hash: hashes[(index + distance / 2) & ringMask])
-                }
-                self.add(records[index], talkerHash: hashes[index & ringMask])
+            if index + distance / 2 < flows.count {
+                self.talkers.prefetchEntry(hash: hashes[(index + distance / 2) & ringMask])
             }
+            self.add(flows[index], talkerHash: hashes[index & ringMask])
         }
     }
 
@@ -96,6 +101,32 @@ struct ImportAccumulator {
         }
         self.summary.topApproximate = self.talkers.isApproximate || self.ports.isApproximate
     }
+}
+
+/// What the summary reads of an exported flow: a ``FlowRecord``, or a flow-table entry when the
+/// import builds no records (no sink).
+protocol SummarisedFlow {
+    var sourceAddress: IPAddress { get }
+    var ipProtocol: UInt8 { get }
+    var destinationPort: UInt16 { get }
+    var packetCount: UInt64 { get }
+    var bytes: UInt64 { get }
+    var firstSwitched: Int64 { get }
+    var lastSwitched: Int64 { get }
+}
+
+extension FlowRecord: SummarisedFlow {
+    var packetCount: UInt64 { self.packets }
+}
+
+extension FlowTable.Entry: SummarisedFlow {
+    // The same values as the entry's record (``FlowTable``'s `export`) would carry.
+    var sourceAddress: IPAddress { self.key.sourceAddress }
+    var ipProtocol: UInt8 { self.key.ipProtocol }
+    var destinationPort: UInt16 { self.key.destinationPort }
+    var packetCount: UInt64 { UInt64(self.packets) }
+    var firstSwitched: Int64 { self.first }
+    var lastSwitched: Int64 { self.last }
 }
 
 extension IPAddress: TopCounterKey {

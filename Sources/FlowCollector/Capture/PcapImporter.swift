@@ -74,7 +74,9 @@ public struct PcapImporter {
         into accumulator: inout ImportAccumulator,
         started: Double
     ) {
-        let table = FlowTable(configuration: self.table)
+        // Without a sink the flows are only added up: the table keeps them as entries, and no
+        // record is built.
+        let table = FlowTable(configuration: self.table, exporter: .v4(0x7F00_0001), keepsRecords: self.sink != nil)
         let builder = PacketFlowBuilder(table: table, linkType: handle.linkType)
         var packets: UInt64 = 0
         var nextReport: UInt64 = 100_000
@@ -91,16 +93,16 @@ public struct PcapImporter {
                 accumulator.summary.fileError = error.message
                 break
             }
-            if table.pendingExpired >= 4096 { self.handOn(table.takeExpired(), into: &accumulator) }
+            if table.pendingExpired >= 4096 { self.handOn(table, into: &accumulator) }
             if packets >= nextReport {
                 self.report(handle, packets: packets, started: started, accumulator)
                 nextReport += 100_000
             }
         }
-        self.handOn(table.takeExpired(), into: &accumulator)
+        self.handOn(table, into: &accumulator)
         while table.count > 0 {
             table.drain(maximum: 4096)
-            self.handOn(table.takeExpired(), into: &accumulator)
+            self.handOn(table, into: &accumulator)
         }
         let counters = builder.counters
         accumulator.summary.packetsRead = packets
@@ -151,6 +153,16 @@ public struct PcapImporter {
             if packets % 100_000 == 0 { self.report(handle, packets: packets, started: started, accumulator) }
         }
         accumulator.summary.packetsRead = packets
+    }
+
+    /// Hands on what `table` exported: its records, or (a table without records) its entries to the
+    /// summary alone.
+    private func handOn(_ table: FlowTable, into accumulator: inout ImportAccumulator) {
+        if table.keepsRecords {
+            self.handOn(table.takeExpired(), into: &accumulator)
+        } else {
+            table.takeExpiredEntries { accumulator.add($0) }
+        }
     }
 
     private func handOn(_ records: [FlowRecord], into accumulator: inout ImportAccumulator) {
