@@ -10,10 +10,12 @@
 #
 #   scripts/bench/flow-zero-loss.sh [--skip-build] [RATE...]   # datagrams/s; default 5000 10000 20000 40000 80000
 #   COLLECTORS="nfcapd" scripts/bench/flow-zero-loss.sh ...    # only some of the collectors
+#   RUNS=3 scripts/bench/flow-zero-loss.sh ...                 # each rate 3 times per collector, in turns
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PATH="$PATH:/opt/swift/usr/bin"
 SECONDS_PER_RATE="${SECONDS_PER_RATE:-10}"
+RUNS="${RUNS:-1}"
 BUFFER=$((4 << 20))
 WORK="$(mktemp -d /tmp/netmond-zero-loss.XXXXXX)"
 PIDS=()
@@ -92,12 +94,22 @@ CONF
   rm -rf "$dir"
 }
 
-echo "zero-loss: $(nproc) cores, ${SECONDS_PER_RATE}s per rate, 30 records/datagram, SO_RCVBUF $BUFFER (rmem_max $(cat /proc/sys/net/core/rmem_max))"
+echo "zero-loss: $(nproc) cores, ${SECONDS_PER_RATE}s per rate, $RUNS run(s) per rate and collector (taking turns), 30 records/datagram, SO_RCVBUF $BUFFER (rmem_max $(cat /proc/sys/net/core/rmem_max)), load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %10s %12s %12s %9s %9s %8s\n' collector dgrams/s records_sent stored lost_% rcvbuf_err rss_MiB
-for collector in ${COLLECTORS:-netmond nfcapd nfacctd}; do
-  for rate in "${RATES[@]}"; do
-    read -r sent stored errors rss < <(run "$collector" "$rate")
-    lost=$(python3 -c "print(f'{100 * ($sent - $stored) / max($sent, 1):.3f}')")
-    printf '%-8s %10s %12s %12s %9s %9s %8s\n' "$collector" "$rate" "$sent" "$stored" "$lost" "$errors" "$((rss / 1024))"
+SUMMARY="$WORK/summary"
+for rate in "${RATES[@]}"; do
+  for _ in $(seq "$RUNS"); do
+    for collector in ${COLLECTORS:-netmond nfcapd nfacctd}; do
+      read -r sent stored errors rss < <(run "$collector" "$rate")
+      lost=$(python3 -c "print(f'{100 * ($sent - $stored) / max($sent, 1):.3f}')")
+      printf '%-8s %10s %12s %12s %9s %9s %8s\n' "$collector" "$rate" "$sent" "$stored" "$lost" "$errors" "$((rss / 1024))"
+      echo "$collector $rate $((sent - stored))" >> "$SUMMARY"
+    done
   done
 done
+# Zero-loss rate: the highest rate at which every run, and every run at each lower rate, lost nothing.
+echo "zero-loss rate (datagrams/s; every run at it and below lost nothing), load $(cut -d' ' -f1-3 /proc/loadavg):"
+awk '{ lost[$1 " " $2] += $3 } END { for (k in lost) print k, lost[k] }' "$SUMMARY" | sort -k1,1 -k2,2n | awk '
+  $1 != c { if (c != "") print "  " c, best; c = $1; best = "below " $2; broken = 0 }
+  { if ($3 != 0) broken = 1; if (!broken) best = $2 }
+  END { if (c != "") print "  " c, best }'
