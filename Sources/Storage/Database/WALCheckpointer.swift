@@ -60,10 +60,21 @@ public final class WALCheckpointer: Service, Sendable {
     // MARK: Service
 
     /// Checkpoints when woken until graceful shutdown or cancellation, then restores the writer's
-    /// automatic checkpoint.
+    /// automatic checkpoint. If its connection cannot be opened, it logs why and leaves the
+    /// checkpoints to the writer, as without it; the rest of the daemon runs on.
     public func run() async throws {
-        let connection = try self.openConnection()
-        try await self.installHook()
+        let connection: DatabaseQueue
+        do {
+            connection = try self.openConnection()
+            try await self.installHook()
+        } catch {
+            self.logger.warning(
+                "storage: background WAL checkpoints are off, the writer checkpoints in its commits",
+                metadata: ["storage.error": "\(error)"]
+            )
+            try? await gracefulShutdown()
+            return
+        }
         await withTaskCancellationOrGracefulShutdownHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 Thread.detachNewThread {
@@ -76,7 +87,16 @@ public final class WALCheckpointer: Service, Sendable {
             self.state.withLock { $0.stopping = true }
             self.wake.signal()
         }
-        try await self.restoreAutomaticCheckpoint()
+        do {
+            try await self.restoreAutomaticCheckpoint()
+        } catch {
+            // The hook still points at this object: keep it alive for as long as the connection.
+            _ = Unmanaged.passRetained(self)
+            self.logger.warning(
+                "storage: could not restore the writer's automatic WAL checkpoint at shutdown",
+                metadata: ["storage.error": "\(error)"]
+            )
+        }
     }
 
     /// Called by the WAL hook after every commit of the writer connection, with the WAL's frames.
