@@ -18,9 +18,10 @@ import Glibc
 /// commit leaves `storage.journal_size_limit` bytes of frames in the WAL, the hook wakes this
 /// checkpointer, whose passive checkpoint copies the frames into the database file while writers
 /// go on committing; it checkpoints again each time a quarter of that has been added. A checkpoint
-/// that copies every frame lets the next transaction start the WAL from its beginning. Should the WAL still reach four times the limit (the checkpointer starved of
-/// CPU, or writers appending faster than its rounds end), the writer checkpoints it itself (after
-/// the round in progress, if any), which bounds the WAL. On shutdown the automatic checkpoint is restored.
+/// that copies every frame lets the next transaction start the WAL from its beginning. Should the
+/// WAL still reach four times the limit (the checkpointer starved of CPU, or writers appending
+/// faster than its rounds end), the writer checkpoints it itself (after the round in progress, if
+/// any), which bounds the WAL. On shutdown the automatic checkpoint is restored.
 public final class WALCheckpointer: Service, Sendable {
     /// WAL sizes, in multiples of the threshold, at which the writer checkpoints itself.
     static let backstopFactor = 4
